@@ -1,0 +1,49 @@
+import { HakkiriError } from '../domain/hakkiri-error.js';
+import type { ActualRevision, ExpectedRevision } from './event-store.js';
+
+function describeRevision(revision: ExpectedRevision): string {
+  return typeof revision === 'bigint' ? `revision ${revision}` : revision;
+}
+
+/** Another writer moved the stream since it was read. */
+export class WrongExpectedRevisionError extends HakkiriError {
+  readonly code = 'concurrency_conflict';
+
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: ActualRevision,
+  ) {
+    super(
+      `Stream ${streamName} was expected at ${describeRevision(expected)} ` +
+        `but is at ${describeRevision(actual)}`,
+    );
+  }
+}
+
+/** The store could not be reached or failed in a way we do not expect. */
+export class StoreUnavailableError extends HakkiriError {
+  readonly code = 'store_unavailable';
+}
+
+/** An argument the store cannot accept, such as an empty stream name. */
+export class InvalidAppendError extends HakkiriError {
+  readonly code = 'invalid_append';
+}
+
+/** A stored event that cannot be read back as JSON with full metadata. */
+export class CorruptEventError extends HakkiriError {
+  readonly code = 'corrupt_event';
+
+  constructor(
+    readonly streamName: string,
+    readonly revision: bigint,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Event ${revision} of stream ${streamName} is corrupt: ${reason}`,
+      options,
+    );
+  }
+}

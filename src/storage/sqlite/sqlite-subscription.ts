@@ -1,0 +1,80 @@
+import { Observable } from 'rxjs';
+
+import type {
+  RecordedEvent,
+  SubscriptionMessage,
+} from '../../ports/event-store.js';
+
+export interface PollingSubscriptionOptions {
+  after: bigint | undefined;
+  /** Reads the next page of the log after a position; empty at the head. */
+  readPage(after: bigint): RecordedEvent[];
+  /** Fires when this process has appended, so the wait can end early. */
+  wakeUps: Observable<void>;
+  /** Appends by other processes are only seen by polling. */
+  pollIntervalMs: number;
+}
+
+/**
+ * Follows the global log page by page. Between pages it yields to the
+ * event loop, so a long catch-up does not starve the process; at the head
+ * it waits for a wake-up or the next poll.
+ */
+export function pollingSubscription({
+  after,
+  readPage,
+  wakeUps,
+  pollIntervalMs,
+}: PollingSubscriptionOptions): Observable<SubscriptionMessage> {
+  return new Observable<SubscriptionMessage>((subscriber) => {
+    let last = after;
+    let caughtUp = false;
+    let timer: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
+
+    const next = () => {
+      immediate = undefined;
+      timer = undefined;
+
+      let page: RecordedEvent[];
+      try {
+        page = readPage(last ?? 0n);
+      } catch (error) {
+        subscriber.error(error);
+        return;
+      }
+
+      for (const event of page) {
+        if (subscriber.closed) return;
+        subscriber.next({ kind: 'event', event });
+        last = event.position;
+      }
+
+      if (page.length > 0) {
+        immediate = setImmediate(next);
+        return;
+      }
+      if (!caughtUp) {
+        caughtUp = true;
+        subscriber.next({ kind: 'caught-up', position: last });
+      }
+      timer = setTimeout(next, pollIntervalMs);
+    };
+
+    const wake = wakeUps.subscribe(() => {
+      if (timer === undefined) return;
+
+      clearTimeout(timer);
+      timer = undefined;
+      immediate = setImmediate(next);
+    });
+
+    immediate = setImmediate(next);
+
+    return () => {
+      wake.unsubscribe();
+      if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+    };
+  });
+}

@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { silentLogger } from '../../src/logger.js';
+import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.js';
+import { eventStoreContract } from '../contract/event-store.contract.js';
+
+eventStoreContract('sqlite', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-es-'));
+  const store = new SqliteEventStore({
+    file: path.join(dir, 'events.sqlite'),
+    logger: silentLogger(),
+  });
+
+  return {
+    store,
+    teardown: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
