@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+import { HakkiriError } from './hakkiri-error.js';
+
+/** A fact in the domain: a type name and the data that belongs to it. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  data: Data;
+}
+
+/** How one event type is written today, and how it is checked on read. */
+export interface EventDefinition<Type extends string, Data> {
+  type: Type;
+  schemaVersion: number;
+  schema: z.ZodType<Data>;
+}
+
+export function defineEvent<Type extends string, Data>(
+  type: Type,
+  schemaVersion: number,
+  schema: z.ZodType<Data>,
+): EventDefinition<Type, Data> {
+  return { type, schemaVersion, schema };
+}
+
+/** The union of the events a list of definitions describes. */
+export type EventOf<
+  Definitions extends readonly EventDefinition<string, unknown>[],
+> = {
+  [K in keyof Definitions]: Definitions[K] extends EventDefinition<
+    infer Type,
+    infer Data
+  >
+    ? DomainEvent<Type, Data>
+    : never;
+}[number];
+
+/** The parts of a stored event the codec reads; a RecordedEvent fits. */
+export interface StoredEvent {
+  streamName: string;
+  revision: bigint;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+}
+
+export const eventMetadataSchema = z.object({
+  tenantId: z.string().min(1),
+  correlationId: z.string().min(1),
+  causationId: z.string().min(1),
+  schemaVersion: z.number().int().positive(),
+});
+
+export type Decoded<Event> =
+  { kind: 'event'; event: Event } | { kind: 'unknown-type'; type: string };
+
+/** A stored event of a known type whose data does not fit its schema. */
+export class EventSchemaError extends HakkiriError {
+  readonly code = 'event_schema_mismatch';
+
+  constructor(
+    readonly streamName: string,
+    readonly revision: bigint,
+    readonly type: string,
+    readonly paths: string[],
+  ) {
+    super(
+      `Event ${revision} of stream ${streamName} (${type}) does not match ` +
+        `its schema at ${paths.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * Validates events on their way out of the store. An unknown type is an
+ * expected outcome (a newer writer, a retired type), so it is returned,
+ * not thrown; data that breaks a known schema is corruption and throws.
+ */
+export class EventCodec<Event extends DomainEvent> {
+  private readonly definitions: Map<string, EventDefinition<string, unknown>>;
+
+  constructor(definitions: readonly EventDefinition<string, unknown>[]) {
+    this.definitions = new Map(definitions.map((d) => [d.type, d]));
+  }
+
+  schemaVersion(type: Event['type']): number {
+    return this.definitions.get(type)?.schemaVersion ?? 1;
+  }
+
+  decode(stored: StoredEvent): Decoded<Event> {
+    const definition = this.definitions.get(stored.type);
+    if (!definition) return { kind: 'unknown-type', type: stored.type };
+
+    const metadata = eventMetadataSchema.safeParse(stored.metadata);
+    if (!metadata.success) {
+      throw this.mismatch(stored, metadata.error, 'metadata');
+    }
+    if (metadata.data.schemaVersion !== definition.schemaVersion) {
+      throw new EventSchemaError(
+        stored.streamName,
+        stored.revision,
+        stored.type,
+        [
+          `metadata.schemaVersion (${metadata.data.schemaVersion}, ` +
+            `expected ${definition.schemaVersion})`,
+        ],
+      );
+    }
+
+    const data = definition.schema.safeParse(stored.data);
+    if (!data.success) throw this.mismatch(stored, data.error, 'data');
+
+    const event = { type: stored.type, data: data.data } as Event;
+    return { kind: 'event', event };
+  }
+
+  private mismatch(
+    stored: StoredEvent,
+    error: z.ZodError,
+    root: string,
+  ): EventSchemaError {
+    const paths = error.issues.map((issue) =>
+      [root, ...issue.path.map(String)].join('.'),
+    );
+
+    return new EventSchemaError(
+      stored.streamName,
+      stored.revision,
+      stored.type,
+      paths,
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+import { defineEvent } from '../event-codec.js';
+import type { EventOf } from '../event-codec.js';
+
+export const tenantEvents = [
+  defineEvent(
+    'TenantCreated',
+    1,
+    z.object({
+      tenantId: z.string().min(1),
+      slug: z.string().min(1),
+      displayName: z.string().min(1),
+    }),
+  ),
+  defineEvent('TenantRenamed', 1, z.object({ displayName: z.string().min(1) })),
+  defineEvent(
+    'EgressAddressesAssigned',
+    1,
+    z.object({ addresses: z.array(z.string()) }),
+  ),
+] as const;
+
+export type TenantEvent = EventOf<typeof tenantEvents>;
