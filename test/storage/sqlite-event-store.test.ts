@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { expect } from 'chai';
+
 import { silentLogger } from '../../src/logger.js';
 import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.js';
 import { eventStoreContract } from '../contract/event-store.contract.js';
@@ -20,4 +22,27 @@ eventStoreContract('sqlite', async () => {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('SqliteEventStore', function () {
+  it('completes its live subscriptions when it closes', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-es-'));
+    const store = new SqliteEventStore({
+      file: path.join(dir, 'events.sqlite'),
+      logger: silentLogger(),
+      pollIntervalMs: 5,
+    });
+    const outcome = new Promise<string>((resolve) => {
+      store.subscribe().subscribe({
+        next: (message) => {
+          if (message.kind === 'caught-up') void store.close();
+        },
+        error: (error: unknown) => resolve(`error: ${String(error)}`),
+        complete: () => resolve('complete'),
+      });
+    });
+
+    expect(await outcome).to.equal('complete');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

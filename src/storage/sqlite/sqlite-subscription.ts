@@ -9,7 +9,10 @@ export interface PollingSubscriptionOptions {
   after: bigint | undefined;
   /** Reads the next page of the log after a position; empty at the head. */
   readPage(after: bigint): RecordedEvent[];
-  /** Fires when this process has appended, so the wait can end early. */
+  /**
+   * Fires when this process has appended, so the wait can end early;
+   * completes when the store closes.
+   */
   wakeUps: Observable<void>;
   /** Appends by other processes are only seen by polling. */
   pollIntervalMs: number;
@@ -61,20 +64,32 @@ export function pollingSubscription({
       timer = setTimeout(next, pollIntervalMs);
     };
 
-    const wake = wakeUps.subscribe(() => {
-      if (timer === undefined) return;
+    const stop = () => {
+      if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+    };
 
-      clearTimeout(timer);
-      timer = undefined;
-      immediate = setImmediate(next);
+    // The store completes its wake-ups when it closes, and so does every
+    // subscription, rather than polling a closed database.
+    const wake = wakeUps.subscribe({
+      next: () => {
+        if (timer === undefined) return;
+
+        clearTimeout(timer);
+        timer = undefined;
+        immediate = setImmediate(next);
+      },
+      complete: () => {
+        stop();
+        subscriber.complete();
+      },
     });
 
     immediate = setImmediate(next);
 
     return () => {
       wake.unsubscribe();
-      if (timer) clearTimeout(timer);
-      if (immediate) clearImmediate(immediate);
+      stop();
     };
   });
 }
