@@ -26,12 +26,53 @@ const logLevels = [
   'silent',
 ];
 
+/**
+ * The options `@eventstore/db-client` 6.2 understands. It prints an unknown
+ * key, or `tlsVerifyCert=false`, to the console with the whole connection
+ * string, password included, so both are refused here instead.
+ */
+const eventStoreOptions = new Set([
+  'connectionname',
+  'defaultdeadline',
+  'discoveryinterval',
+  'dnsdiscover',
+  'gossiptimeout',
+  'keepaliveinterval',
+  'keepalivetimeout',
+  'maxdiscoverattempts',
+  'nodepreference',
+  'throwonappendfailure',
+  'tls',
+  'tlscafile',
+  'tlsverifycert',
+  'usercertfile',
+  'userkeyfile',
+]);
+
+function eventStoreOptionProblem(url: string): string | undefined {
+  const query = url.split('?')[1] ?? '';
+  const pairs = query.split('&').filter((pair) => pair !== '');
+
+  for (const pair of pairs) {
+    const [key = '', value = ''] = pair.split('=');
+    if (!eventStoreOptions.has(key.toLowerCase())) {
+      return `unknown option ${key}`;
+    }
+    if (key.toLowerCase() === 'tlsverifycert' && value === 'false') {
+      return 'tlsVerifyCert=false is not supported; give tlsCAFile instead';
+    }
+  }
+
+  return undefined;
+}
+
 const eventStoreUrl = z
   .string()
-  .regex(
-    /^esdb(\+discover)?:\/\/[^/]+/,
-    'must be an esdb:// connection string',
-  );
+  .regex(/^esdb(\+discover)?:\/\/[^/]+/, 'must be an esdb:// connection string')
+  .superRefine((url, ctx) => {
+    const problem = eventStoreOptionProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Each variable with its default and its check. */
 const environmentSchema = z.object({

@@ -65,19 +65,23 @@ export type StreamReadResult =
   | { streamExists: true; events: RecordedEvent[] };
 
 export interface ReadAllOptions {
-  /** Exclusive: the position of the last event the reader already has. */
+  /**
+   * Exclusive: the position of the last event the reader already has. It
+   * must be a position this store handed out; EventStoreDB refuses others.
+   */
   after?: bigint;
   maxCount?: number;
 }
 
 export interface SubscribeOptions {
-  /** Exclusive; from the start of the log when absent. */
+  /** As ReadAllOptions.after; from the start of the log when absent. */
   after?: bigint;
 }
 
 /**
- * What a subscription emits: events in global order, and a marker once it
- * has delivered everything that was in the log when it started.
+ * What a subscription emits: events in global order, and, once per
+ * subscription, a marker when it has delivered everything that was in the
+ * log when it started. A subscription that reconnects does not repeat it.
  */
 export type SubscriptionMessage =
   | { kind: 'event'; event: RecordedEvent }

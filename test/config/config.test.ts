@@ -21,6 +21,16 @@ describe('config', function () {
     });
   });
 
+  it('accepts the client options in any case', function () {
+    const url =
+      'esdb+discover://a:1,b:2?TLS=true&tlsCAFile=/ca.pem&nodePreference=leader';
+
+    expect(loadConfig({ EVENTSTORE_URL: url }).eventStore).to.deep.equal({
+      kind: 'eventstoredb',
+      url,
+    });
+  });
+
   it('selects EventStoreDB when EVENTSTORE_URL is set', function () {
     const config = loadConfig({
       EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
@@ -55,6 +65,16 @@ describe('config', function () {
     ['HAKKIRI_PORT', '70000', /^HAKKIRI_PORT: must be 0 to 65535$/],
     ['HAKKIRI_PORT', '80.5', /^HAKKIRI_PORT: must be a whole number$/],
     ['EVENTSTORE_URL', 'http://es:2113', /^EVENTSTORE_URL: must be an esdb/],
+    [
+      'EVENTSTORE_URL',
+      'esdb://es:2113?tls=false&colour=blue',
+      /^EVENTSTORE_URL: unknown option colour$/,
+    ],
+    [
+      'EVENTSTORE_URL',
+      'esdb://es:2113?tlsVerifyCert=false',
+      /^EVENTSTORE_URL: tlsVerifyCert=false is not supported/,
+    ],
     ['HAKKIRI_LOG_LEVEL', 'loud', /^HAKKIRI_LOG_LEVEL: /],
     ['NODE_ENV', 'prod', /^NODE_ENV: /],
   ];

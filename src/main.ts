@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+
+import { createApp } from './api/app.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import type { Config } from './config/config.js';
+import { createLogger } from './logger.js';
+import type { EventStore } from './ports/event-store.js';
+import type { Logger } from './ports/logger.js';
+import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
+import { SqliteEventStore } from './storage/sqlite/sqlite-event-store.js';
+
+export interface RunningService {
+  url: string;
+  eventStore: EventStore;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config in, adapters wired to ports, server up. */
+export async function startService(
+  config: Config,
+  logger: Logger,
+): Promise<RunningService> {
+  const eventStore = openEventStore(config, logger);
+  const app = createApp({ logger });
+
+  const server = await listen(app.callback(), config.host, config.port);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${hostForUrl(config.host)}:${port}`;
+  logger.info(
+    { url, eventStore: config.eventStore.kind },
+    `listening on ${url}`,
+  );
+
+  return {
+    url,
+    eventStore,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await eventStore.close();
+    },
+  };
+}
+
+function openEventStore(config: Config, logger: Logger): EventStore {
+  const settings = config.eventStore;
+
+  return settings.kind === 'eventstoredb'
+    ? connectEventStoreDb(settings.url, logger)
+    : new SqliteEventStore({ file: settings.file, logger });
+}
+
+function listen(
+  handler: RequestListener,
+  host: string,
+  port: number,
+): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`hakkiri: invalid configuration: ${error.message}\n`);
+    process.exit(2);
+  }
+
+  const logger = createLogger({ level: config.logLevel });
+  const service = await startService(config, logger);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+const runDirectly =
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(process.argv[1]).href;
+
+if (runDirectly) await main();
