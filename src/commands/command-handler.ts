@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Decider } from '../domain/decider.js';
 import type { DomainEvent, EventCodec } from '../domain/event-codec.js';
 import { WrongExpectedRevisionError } from '../ports/errors.js';
@@ -11,6 +9,7 @@ import type {
   NewEvent,
 } from '../ports/event-store.js';
 import type { Logger } from '../ports/logger.js';
+import { newEventId } from '../ports/event-id.js';
 
 /** Who asked, and why: copied into every event's metadata. */
 export interface CommandContext {
@@ -139,7 +138,7 @@ export class CommandHandler<State, Command, Event extends DomainEvent> {
 
   private toNewEvent(event: Event, context: CommandContext): NewEvent {
     return {
-      id: randomUUID(),
+      id: newEventId(),
       type: event.type,
       data: event.data as EventData,
       metadata: {

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 
@@ -22,6 +20,7 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../../ports/event-store.js';
+import { newEventId } from '../../ports/event-id.js';
 import { matchesExpectedRevision } from '../../ports/expected-revision.js';
 import type { Logger } from '../../ports/logger.js';
 import { GroupCommit } from './group-commit.js';
@@ -76,6 +75,9 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly pollIntervalMs: number;
   private readonly pageSize: number;
+  private readonly appendAll: Transaction<
+    (requests: readonly AppendRequest[]) => Outcome<AppendResult>[]
+  >;
 
   constructor(options: SqliteEventStoreOptions) {
     this.logger = options.logger;
@@ -85,6 +87,20 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(schema);
     this.statements = prepareStatements(this.db);
     this.writes = new GroupCommit((requests) => this.commit(requests));
+
+    // Built once: better-sqlite3 turns a nested call into a savepoint.
+    const appendOne = this.db.transaction((request: AppendRequest) =>
+      this.appendInTransaction(request),
+    );
+    this.appendAll = this.db.transaction((requests: readonly AppendRequest[]) =>
+      requests.map((request): Outcome<AppendResult> => {
+        try {
+          return { ok: true, value: appendOne(request) };
+        } catch (error) {
+          return { ok: false, error: this.translate(error, request) };
+        }
+      }),
+    );
   }
 
   append(
@@ -176,23 +192,9 @@ export class SqliteEventStore implements EventStore {
    * a conflict in one append leaves the others alone.
    */
   private commit(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
-    const appendOne = this.db.transaction((request: AppendRequest) =>
-      this.appendInTransaction(request),
-    );
-
-    const appendAll = this.db.transaction(() =>
-      requests.map((request): Outcome<AppendResult> => {
-        try {
-          return { ok: true, value: appendOne(request) };
-        } catch (error) {
-          return { ok: false, error: this.translate(error, request) };
-        }
-      }),
-    );
-
     let outcomes: Outcome<AppendResult>[];
     try {
-      outcomes = appendAll.immediate();
+      outcomes = this.appendAll.immediate(requests);
     } catch (error) {
       this.logger.error({ err: error }, 'event store commit failed');
       throw new StoreUnavailableError('The event store could not commit', {
@@ -224,7 +226,7 @@ export class SqliteEventStore implements EventStore {
     for (const event of events) {
       revision += 1n;
       const { lastInsertRowid } = this.statements.insert.run(
-        event.id ?? randomUUID(),
+        event.id ?? newEventId(),
         streamName,
         revision,
         event.type,
