@@ -47,3 +47,15 @@ export class CorruptEventError extends HakkiriError {
     );
   }
 }
+
+/** A write that would give two documents the same unique-index key. */
+export class UniqueIndexViolationError extends HakkiriError {
+  readonly code = 'unique_index_violation';
+
+  constructor(
+    readonly collection: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`A unique index of ${collection} refused the write`, options);
+  }
+}

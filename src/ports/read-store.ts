@@ -1,0 +1,126 @@
+/**
+ * The read store port: a narrow subset of a MongoDB collection. Analytics
+ * are precomputed by projections and finished in application code, so
+ * nothing here needs aggregation pipelines, transactions or TTL indexes.
+ */
+
+/** A value a filter, a sort or an index can work with. */
+export type Scalar = string | number | boolean | null;
+
+export type FieldValue = Scalar | FieldValue[] | { [key: string]: FieldValue };
+
+/**
+ * A stored document. `_version` is kept by the store: 1 when the document
+ * is created, one more on every write that changes it. Field names that
+ * start with `_` are the store's; documents may not use others.
+ */
+export interface ReadDocument {
+  _id: string;
+  _version?: number;
+  [field: string]: FieldValue | undefined;
+}
+
+/** Conditions on one field; all given conditions must hold. */
+export interface FieldCondition {
+  $eq?: Scalar;
+  $in?: Scalar[];
+  $gt?: Scalar;
+  $gte?: Scalar;
+  $lt?: Scalar;
+  $lte?: Scalar;
+}
+
+/** Fields, top-level or dotted, with a value (equality) or conditions. */
+export type Filter = Record<string, Scalar | FieldCondition>;
+
+export type SortDirection = 1 | -1;
+
+export interface FindOptions {
+  /** Field order; `_id` is always added last, so pages are stable. */
+  sort?: [field: string, direction: SortDirection][];
+  limit?: number;
+  /** The `next` cursor of the previous page. */
+  cursor?: string;
+}
+
+export interface Page<Doc> {
+  items: Doc[];
+  /** Present when more documents may follow. Opaque. */
+  next?: string;
+}
+
+/** Field paths may be dotted (`counts.todo`); missing parents are made. */
+export interface Update {
+  $set?: Record<string, FieldValue>;
+  $inc?: Record<string, number>;
+  $max?: Record<string, Scalar>;
+  $min?: Record<string, Scalar>;
+}
+
+export interface UpdateOptions {
+  /** Create the document when it is missing. */
+  upsert?: boolean;
+  /**
+   * The global log position of the event causing this update. The document
+   * remembers the last position applied to it; an update at or below that
+   * position is skipped, which makes replayed events harmless.
+   */
+  position?: bigint;
+}
+
+export type UpdateResult = 'applied' | 'skipped' | 'missing';
+
+export type InsertResult = 'inserted' | 'duplicate';
+
+/** What the writer believes the version of a document is. */
+export type ExpectedVersion = 'absent' | number;
+
+export type ReplaceResult =
+  | { kind: 'written'; version: number }
+  | { kind: 'version-mismatch'; actual: ExpectedVersion };
+
+export interface IndexSpec {
+  name: string;
+  fields: [field: string, direction: SortDirection][];
+  unique?: boolean;
+}
+
+/** One collection of documents of one shape. */
+export interface ReadCollection<Doc extends ReadDocument> {
+  get(id: string): Promise<Doc | undefined>;
+
+  /** A unique-index clash is returned as 'duplicate', not thrown. */
+  insert(doc: Doc): Promise<InsertResult>;
+
+  /**
+   * Replaces the whole document if it is at the expected version; 'absent'
+   * expects no document with that id.
+   */
+  replace(doc: Doc, expected: ExpectedVersion): Promise<ReplaceResult>;
+
+  update(
+    id: string,
+    update: Update,
+    options?: UpdateOptions,
+  ): Promise<UpdateResult>;
+
+  /**
+   * Documents matching every condition of the filter. Compare values of
+   * one type only: the stores order mixed types differently.
+   */
+  find(filter: Filter, options?: FindOptions): Promise<Page<Doc>>;
+
+  deleteMany(filter: Filter): Promise<number>;
+
+  /** Creates the indexes that do not exist yet; safe to call each start. */
+  ensureIndexes(indexes: IndexSpec[]): Promise<void>;
+}
+
+export interface ReadStore {
+  collection<Doc extends ReadDocument>(name: string): ReadCollection<Doc>;
+
+  /** Answers whether the store can be reached. */
+  ping(): Promise<boolean>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,88 @@
+import type {
+  FieldValue,
+  ReadDocument,
+  Scalar,
+  Update,
+} from '../../ports/read-store.js';
+
+type Fields = Record<string, FieldValue | undefined>;
+
+/**
+ * Applies $set, $inc, $max and $min to a copy of a document, as MongoDB
+ * does: dotted paths reach into nested objects and make missing parents,
+ * and a missing field takes the operand.
+ */
+export function applyUpdate<Doc extends ReadDocument>(
+  doc: Doc,
+  update: Update,
+): Doc {
+  const next = structuredClone(doc) as Fields;
+
+  for (const [path, value] of Object.entries(update.$set ?? {})) {
+    setPath(next, path, value);
+  }
+  for (const [path, delta] of Object.entries(update.$inc ?? {})) {
+    const current = getPath(next, path);
+    setPath(next, path, (typeof current === 'number' ? current : 0) + delta);
+  }
+  for (const [path, value] of Object.entries(update.$max ?? {})) {
+    keepIf(next, path, value, (current, given) => given > current);
+  }
+  for (const [path, value] of Object.entries(update.$min ?? {})) {
+    keepIf(next, path, value, (current, given) => given < current);
+  }
+
+  return next as Doc;
+}
+
+function keepIf(
+  doc: Fields,
+  path: string,
+  value: Scalar,
+  replaces: (
+    current: NonNullable<Scalar>,
+    given: NonNullable<Scalar>,
+  ) => boolean,
+): void {
+  const current = getPath(doc, path);
+  const comparable =
+    current !== undefined &&
+    current !== null &&
+    value !== null &&
+    typeof current === typeof value;
+
+  if (
+    current === undefined ||
+    (comparable &&
+      replaces(current as NonNullable<Scalar>, value as NonNullable<Scalar>))
+  ) {
+    setPath(doc, path, value);
+  }
+}
+
+function getPath(doc: Fields, path: string): FieldValue | undefined {
+  let node: FieldValue | undefined = doc as FieldValue;
+  for (const key of path.split('.')) {
+    if (!isObject(node)) return undefined;
+    node = node[key];
+  }
+
+  return node;
+}
+
+function setPath(doc: Fields, path: string, value: FieldValue): void {
+  const keys = path.split('.');
+  const last = keys.pop()!;
+  let node = doc;
+
+  for (const key of keys) {
+    const child = node[key];
+    if (!isObject(child)) node[key] = {};
+    node = node[key] as Fields;
+  }
+  node[last] = value;
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

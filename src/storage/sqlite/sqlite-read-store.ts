@@ -1,0 +1,289 @@
+import type { Statement } from 'better-sqlite3';
+
+import { UniqueIndexViolationError } from '../../ports/errors.js';
+import { decodeCursor, encodeCursor } from '../../ports/read-cursor.js';
+import type {
+  ExpectedVersion,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  InsertResult,
+  Page,
+  ReadCollection,
+  ReadDocument,
+  ReadStore,
+  ReplaceResult,
+  Scalar,
+  Update,
+  UpdateOptions,
+  UpdateResult,
+} from '../../ports/read-store.js';
+import {
+  afterCursorClause,
+  fieldExpression,
+  InvalidFieldError,
+  orderByClause,
+  whereClause,
+  withIdLast,
+} from './document-query.js';
+import { applyUpdate } from './document-update.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+interface Row {
+  id: string;
+  doc: string;
+  version: number;
+  position: bigint | null;
+}
+
+const collectionPattern = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * The embedded read store: one table per collection in its own SQLite file
+ * in the data folder. It is a separate file from the events because read
+ * models are disposable (a rebuild may drop the file) and because SQLite
+ * has one writer per file: projections then never queue behind appends.
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly db: SqliteDatabase;
+  private readonly collections = new Map<string, SqliteCollection<never>>();
+
+  constructor(file: string) {
+    this.db = openSqliteDatabase(file);
+  }
+
+  collection<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
+    if (!collectionPattern.test(name)) throw new InvalidFieldError(name);
+
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new SqliteCollection<never>(this.db, name);
+      this.collections.set(name, collection);
+    }
+
+    return collection as unknown as ReadCollection<Doc>;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+class SqliteCollection<
+  Doc extends ReadDocument,
+> implements ReadCollection<Doc> {
+  private readonly table: string;
+  private readonly statements: ReturnType<SqliteCollection<Doc>['prepare']>;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly name: string,
+  ) {
+    this.table = `"rs_${name}"`;
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${this.table} (
+         id TEXT PRIMARY KEY,
+         doc TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         position INTEGER
+       )`,
+    );
+    this.statements = this.prepare();
+  }
+
+  async get(id: string): Promise<Doc | undefined> {
+    const row = this.row(id);
+
+    return row && toDocument<Doc>(row);
+  }
+
+  async insert(doc: Doc): Promise<InsertResult> {
+    try {
+      this.statements.insert.run(doc._id, serialise(doc), 1, null);
+      return 'inserted';
+    } catch (error) {
+      if (isConstraint(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async replace(doc: Doc, expected: ExpectedVersion): Promise<ReplaceResult> {
+    return this.write(() => {
+      const row = this.row(doc._id);
+      const actual = row ? row.version : 'absent';
+      if (actual !== expected) return { kind: 'version-mismatch', actual };
+
+      const version = row ? row.version + 1 : 1;
+      this.statements.upsert.run(
+        doc._id,
+        serialise(doc),
+        version,
+        row?.position ?? null,
+      );
+      return { kind: 'written', version };
+    });
+  }
+
+  async update(
+    id: string,
+    update: Update,
+    { upsert = false, position }: UpdateOptions = {},
+  ): Promise<UpdateResult> {
+    return this.write(() => {
+      const row = this.row(id);
+      if (!row && !upsert) return 'missing';
+
+      const applied = row?.position ?? null;
+      if (position !== undefined && applied !== null && applied >= position) {
+        return 'skipped';
+      }
+
+      const current = row ? toDocument<Doc>(row) : ({ _id: id } as Doc);
+      this.statements.upsert.run(
+        id,
+        serialise(applyUpdate(current, update)),
+        row ? row.version + 1 : 1,
+        position ?? applied,
+      );
+      return 'applied';
+    });
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<Page<Doc>> {
+    const sort = withIdLast(options.sort);
+    const where = whereClause(filter);
+    const after = options.cursor
+      ? afterCursorClause(sort, decodeCursor(options.cursor, sort.length))
+      : { sql: '1', params: [] };
+    const limit = options.limit ?? -1;
+
+    const rows = this.db
+      .prepare<unknown[], Row>(
+        `SELECT id, doc, version, position FROM ${this.table}
+         WHERE ${where.sql} AND ${after.sql}
+         ORDER BY ${orderByClause(sort)} LIMIT ?`,
+      )
+      .safeIntegers(true)
+      .all(...where.params, ...after.params, limit < 0 ? -1 : limit + 1)
+      .map((row) => toDocument<Doc>(normalise(row)));
+
+    const more = limit >= 0 && rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    const last = items[items.length - 1];
+
+    return more && last
+      ? { items, next: encodeCursor(sortValues(last, sort)) }
+      : { items };
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    const where = whereClause(filter);
+
+    return this.db
+      .prepare(`DELETE FROM ${this.table} WHERE ${where.sql}`)
+      .run(...where.params).changes;
+  }
+
+  async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
+    for (const index of indexes) {
+      if (!collectionPattern.test(index.name)) {
+        throw new InvalidFieldError(index.name);
+      }
+      const columns = index.fields
+        .map(
+          ([field, direction]) =>
+            `${fieldExpression(field)} ${direction === 1 ? 'ASC' : 'DESC'}`,
+        )
+        .join(', ');
+      this.db.exec(
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS
+           "rs_${this.name}__${index.name}" ON ${this.table} (${columns})`,
+      );
+    }
+  }
+
+  /**
+   * Read-modify-write in one IMMEDIATE transaction, so a writer in another
+   * process cannot slip between the read and the write.
+   */
+  private write<Result>(work: () => Result): Result {
+    try {
+      return this.db.transaction(work).immediate();
+    } catch (error) {
+      if (isConstraint(error)) {
+        throw new UniqueIndexViolationError(this.name, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private row(id: string): Row | undefined {
+    const row = this.statements.get.get(id);
+
+    return row && normalise(row);
+  }
+
+  private prepare() {
+    return {
+      get: (
+        this.db.prepare(
+          `SELECT id, doc, version, position FROM ${this.table} WHERE id = ?`,
+        ) as Statement<[string], Row>
+      ).safeIntegers(true),
+      insert: this.db.prepare<[string, string, number, bigint | null]>(
+        `INSERT INTO ${this.table} (id, doc, version, position)
+         VALUES (?, ?, ?, ?)`,
+      ),
+      upsert: this.db.prepare<[string, string, number, bigint | null]>(
+        `INSERT INTO ${this.table} (id, doc, version, position)
+         VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc,
+           version = excluded.version, position = excluded.position`,
+      ),
+    };
+  }
+}
+
+/** Safe integers make every integer a bigint; only positions need that. */
+function normalise(row: Row): Row {
+  return { ...row, version: Number(row.version) };
+}
+
+function toDocument<Doc extends ReadDocument>(row: Row): Doc {
+  const fields = JSON.parse(row.doc) as Omit<Doc, '_id' | '_version'>;
+
+  return { _id: row.id, _version: row.version, ...fields } as Doc;
+}
+
+/** The caller's fields only: `_id` and `_version` live in their columns. */
+function serialise(doc: ReadDocument): string {
+  const { _id, _version, ...fields } = doc;
+
+  return JSON.stringify(fields);
+}
+
+function sortValues(doc: ReadDocument, sort: [string, unknown][]): Scalar[] {
+  return sort.map(([field]) => {
+    let value: unknown = doc;
+    for (const key of field.split('.')) {
+      value = (value as Record<string, unknown> | undefined)?.[key];
+    }
+    return (value ?? null) as Scalar;
+  });
+}
+
+function isConstraint(error: unknown): boolean {
+  return String((error as { code?: unknown }).code).startsWith(
+    'SQLITE_CONSTRAINT',
+  );
+}
