@@ -6,22 +6,7 @@ import { timeOnce, writerLoops } from './measure.js';
 import type { Slice, Timing } from './measure.js';
 import { sampleEvent } from './sample-events.js';
 import { newEventId } from '../src/ports/event-id.js';
-
-// The adapter's table, column for column and index for index, so the
-// baselines pay for the same unique keys.
-const schema = `
-  CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    stream_name TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    data TEXT NOT NULL,
-    metadata TEXT NOT NULL,
-    recorded_at INTEGER NOT NULL,
-    UNIQUE (stream_name, revision)
-  );
-`;
+import { eventLogSchema as schema } from '../src/storage/sqlite/sqlite-event-store.js';
 
 const streams = 100;
 export const fillBatch = 1000;

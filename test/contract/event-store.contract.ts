@@ -11,6 +11,7 @@ import type {
   RecordedEvent,
   SubscriptionMessage,
 } from '../../src/ports/event-store.js';
+import { pause, waitFor } from '../support/waiting.js';
 
 export interface EventStoreFixture {
   store: EventStore;
@@ -545,16 +546,4 @@ export function eventStoreContract(
       });
     });
   });
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await pause(10);
-  }
 }

@@ -8,6 +8,7 @@ import type {
 import type { EventStoreDbEventStore } from '../../../src/storage/eventstoredb/eventstoredb-event-store.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { newEvent, streamName, withDouble } from './double-harness.js';
+import { pause, waitFor } from '../../support/waiting.js';
 
 describe('EventStoreDB adapter', function () {
   this.timeout(20_000);
@@ -145,16 +146,4 @@ function follow(
 
 function warnings(lines: Record<string, unknown>[]) {
   return lines.filter((line) => line['level'] === 40);
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await pause(10);
-  }
 }
