@@ -1,0 +1,122 @@
+import type { EventStore } from '../ports/event-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { ReadStore } from '../ports/read-store.js';
+import { Checkpoints } from './checkpoints.js';
+import type { Projection } from './projection.js';
+import {
+  DuplicateProjectionError,
+  UnknownProjectionError,
+} from './projection-errors.js';
+import type { ProjectionStatus, RebuildProgress } from './projection-status.js';
+import { ProjectionWorker } from './projection-worker.js';
+import type { BatchListener } from './projection-worker.js';
+
+export interface ProjectionRunnerOptions {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  logger: Logger;
+  projections: readonly Projection[];
+  /** Most events applied before a checkpoint is stored. */
+  batchSize?: number;
+  /** Longest wait for a batch to fill. */
+  batchMs?: number;
+}
+
+/**
+ * Keeps the read models up to date. Each projection follows the log on
+ * its own, so one that fails stops alone while the others keep going.
+ */
+export class ProjectionRunner {
+  private readonly workers = new Map<string, ProjectionWorker>();
+  private readonly projections = new Map<string, Projection>();
+  private readonly readStore: ReadStore;
+
+  constructor(options: ProjectionRunnerOptions) {
+    const checkpoints = new Checkpoints(options.readStore);
+    this.readStore = options.readStore;
+
+    for (const projection of options.projections) {
+      if (this.workers.has(projection.name)) {
+        throw new DuplicateProjectionError(projection.name);
+      }
+
+      const worker = new ProjectionWorker({
+        projection,
+        checkpoints,
+        eventStore: options.eventStore,
+        readStore: options.readStore,
+        logger: options.logger,
+        batchSize: options.batchSize ?? 100,
+        batchMs: options.batchMs ?? 50,
+      });
+      this.workers.set(projection.name, worker);
+      this.projections.set(projection.name, projection);
+    }
+  }
+
+  async start(): Promise<void> {
+    for (const projection of this.projections.values()) {
+      await this.ensureIndexes(projection);
+    }
+
+    await Promise.all([...this.workers.values()].map((w) => w.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.workers.values()].map((w) => w.status());
+  }
+
+  /**
+   * Empties the projection's collections and checkpoint, then replays the
+   * whole log into them. Resolves once it has caught up, or failed.
+   */
+  async rebuild(
+    name: string,
+    onProgress?: (progress: RebuildProgress) => void,
+  ): Promise<ProjectionStatus> {
+    const worker = this.workers.get(name);
+    const projection = this.projections.get(name);
+    if (!worker || !projection) throw new UnknownProjectionError(name);
+
+    await worker.stop();
+    for (const collection of projection.collections) {
+      await this.readStore.collection(collection).deleteMany({});
+    }
+    await new Checkpoints(this.readStore).remove(name);
+    await this.ensureIndexes(projection);
+
+    let reporting = true;
+    const report = progressReporter((progress) => {
+      if (reporting) onProgress?.(progress);
+    });
+    await worker.start(report);
+    await worker.whenSettled();
+    reporting = false;
+
+    return worker.status();
+  }
+
+  private async ensureIndexes(projection: Projection): Promise<void> {
+    for (const [collection, indexes] of Object.entries(projection.indexes)) {
+      await this.readStore.collection(collection).ensureIndexes(indexes);
+    }
+  }
+}
+
+function progressReporter(
+  report: (progress: RebuildProgress) => void,
+): BatchListener {
+  const started = Date.now();
+  let done = 0;
+
+  return (events) => {
+    done += events;
+    // A rebuild of a small log can finish within the first millisecond.
+    const seconds = Math.max(Date.now() - started, 1) / 1000;
+    report({ done, perSecond: Math.round(done / seconds) });
+  };
+}

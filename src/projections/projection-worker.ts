@@ -1,0 +1,214 @@
+import { bufferTime, concatMap, filter, from } from 'rxjs';
+import type { Subscription } from 'rxjs';
+
+import { HakkiriError } from '../domain/hakkiri-error.js';
+import type {
+  EventStore,
+  RecordedEvent,
+  SubscriptionMessage,
+} from '../ports/event-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { ReadStore } from '../ports/read-store.js';
+import type { Checkpoint, Checkpoints } from './checkpoints.js';
+import type { Projection } from './projection.js';
+import type {
+  ProjectionFailure,
+  ProjectionState,
+  ProjectionStatus,
+} from './projection-status.js';
+
+export interface ProjectionWorkerOptions {
+  projection: Projection;
+  eventStore: EventStore;
+  readStore: ReadStore;
+  checkpoints: Checkpoints;
+  logger: Logger;
+  batchSize: number;
+  batchMs: number;
+}
+
+/** Told how many events of the log each finished batch covered. */
+export type BatchListener = (events: number) => void;
+
+/**
+ * Runs one projection: follows the log from its checkpoint, applies the
+ * events it handles in order, batch by batch, and stores the checkpoint
+ * after each batch.
+ */
+export class ProjectionWorker {
+  private state: ProjectionState = 'stopped';
+  private checkpoint: Checkpoint = { position: undefined, version: 'absent' };
+  private applied = 0;
+  private lastError: ProjectionFailure | undefined;
+  private subscription: Subscription | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+  private onBatch: BatchListener | undefined;
+  private waiting: (() => void)[] = [];
+
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ProjectionWorkerOptions) {
+    this.logger = options.logger.child({ projection: this.name });
+  }
+
+  get name(): string {
+    return this.options.projection.name;
+  }
+
+  async start(onBatch?: BatchListener): Promise<void> {
+    if (this.subscription) return;
+
+    const { eventStore, checkpoints, batchMs, batchSize } = this.options;
+    this.checkpoint = await checkpoints.load(this.name);
+    this.applied = 0;
+    this.lastError = undefined;
+    this.onBatch = onBatch;
+    this.state = 'catching-up';
+
+    this.subscription = eventStore
+      .subscribe({ after: this.checkpoint.position })
+      .pipe(
+        bufferTime(batchMs, null, batchSize),
+        filter((batch) => batch.length > 0),
+        concatMap((batch) => {
+          this.inFlight = this.applyBatch(batch);
+          return from(this.inFlight);
+        }),
+      )
+      .subscribe({
+        error: (error: unknown) =>
+          this.fail(failureOf(error, 'subscription_failed')),
+      });
+  }
+
+  /** Unsubscribes, then lets the batch in flight finish and checkpoint. */
+  async stop(): Promise<void> {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+    this.onBatch = undefined;
+
+    await this.inFlight;
+
+    if (this.state !== 'failed') this.state = 'stopped';
+    this.settle();
+  }
+
+  /** Resolves once the projection is live, failed or stopped. */
+  whenSettled(): Promise<void> {
+    if (this.state !== 'catching-up') return Promise.resolve();
+
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  status(): ProjectionStatus {
+    const position = this.checkpoint.position;
+
+    return {
+      name: this.name,
+      state: this.state,
+      checkpoint: position === undefined ? null : position.toString(),
+      applied: this.applied,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  private async applyBatch(batch: SubscriptionMessage[]): Promise<void> {
+    let position = this.checkpoint.position;
+    let caughtUp = false;
+
+    for (const message of batch) {
+      if (message.kind === 'caught-up') {
+        caughtUp = true;
+        continue;
+      }
+
+      const failure = await this.applyEvent(message.event);
+      if (failure) {
+        // The events before the failing one are applied: keep them.
+        if (await this.storeCheckpoint(position)) this.fail(failure);
+        return;
+      }
+      position = message.event.position;
+    }
+
+    if (!(await this.storeCheckpoint(position))) return;
+
+    if (caughtUp && this.state === 'catching-up') {
+      this.state = 'live';
+      this.settle();
+    }
+    this.onBatch?.(batch.filter((m) => m.kind === 'event').length);
+  }
+
+  private async applyEvent(
+    recorded: RecordedEvent,
+  ): Promise<ProjectionFailure | undefined> {
+    const { projection, readStore } = this.options;
+    // Events of other types belong to other projections: not an error.
+    if (!projection.handles(recorded.type)) return undefined;
+
+    try {
+      await projection.apply(recorded, readStore);
+    } catch (error) {
+      return {
+        ...failureOf(error, 'handler_failed'),
+        streamName: recorded.streamName,
+        revision: recorded.revision.toString(),
+        position: recorded.position.toString(),
+      };
+    }
+    this.applied += 1;
+
+    return undefined;
+  }
+
+  /** False when the projection had to stop instead. */
+  private async storeCheckpoint(position: bigint | undefined) {
+    if (position === undefined || position === this.checkpoint.position) {
+      return true;
+    }
+
+    try {
+      const { checkpoints } = this.options;
+      const expected = this.checkpoint.version;
+      const write = await checkpoints.store(this.name, position, expected);
+      if (write.kind === 'stored') {
+        this.checkpoint = write.checkpoint;
+        return true;
+      }
+
+      this.fail({
+        code: 'checkpoint_taken_over',
+        message:
+          `The checkpoint of ${this.name} is at version ${write.actual}, ` +
+          `not ${expected}: another runner has taken this projection over`,
+      });
+    } catch (error) {
+      this.fail(failureOf(error, 'checkpoint_failed'));
+    }
+
+    return false;
+  }
+
+  private fail(failure: ProjectionFailure): void {
+    this.logger.error(failure, 'projection stopped');
+    this.state = 'failed';
+    this.lastError = failure;
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+    this.settle();
+  }
+
+  private settle(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+function failureOf(error: unknown, fallbackCode: string): ProjectionFailure {
+  return {
+    code: error instanceof HakkiriError ? error.code : fallbackCode,
+    message: error instanceof Error ? error.message : String(error),
+  };
+}

@@ -1,0 +1,72 @@
+import type { DomainEvent, EventCodec } from '../domain/event-codec.js';
+import type { RecordedEvent } from '../ports/event-store.js';
+import type { IndexSpec, ReadStore } from '../ports/read-store.js';
+
+/**
+ * Applies one event to the read models. Every `update` it makes must pass
+ * `{ position: recorded.position }`, so a replayed event is skipped by the
+ * store. A handler changes each document at most once per event: the
+ * second update of the same document at the same position is skipped.
+ */
+export type ProjectionHandler<Event> = (
+  event: Event,
+  recorded: RecordedEvent,
+  store: ReadStore,
+) => Promise<void>;
+
+/** One handler per event type the projection cares about. */
+export type ProjectionHandlers<Event extends DomainEvent> = {
+  [Type in Event['type']]?: ProjectionHandler<Extract<Event, { type: Type }>>;
+};
+
+export interface ProjectionDefinition<Event extends DomainEvent> {
+  /** Unique among projections; also the key of its checkpoint. */
+  name: string;
+  codec: EventCodec<Event>;
+  handlers: ProjectionHandlers<Event>;
+  /** The collections it owns: a rebuild empties all of them. */
+  collections: readonly string[];
+  /** Indexes to ensure at start, by collection. */
+  indexes?: Readonly<Record<string, IndexSpec[]>>;
+}
+
+/**
+ * A projection as the runner sees it, with its event types erased, so
+ * projections over different event sets can run side by side.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly collections: readonly string[];
+  readonly indexes: Readonly<Record<string, IndexSpec[]>>;
+  handles(type: string): boolean;
+  /**
+   * Decodes and applies one event of a handled type. Throws the codec's
+   * EventSchemaError or whatever the handler throws.
+   */
+  apply(recorded: RecordedEvent, store: ReadStore): Promise<void>;
+}
+
+export function defineProjection<Event extends DomainEvent>(
+  definition: ProjectionDefinition<Event>,
+): Projection {
+  const handlers = definition.handlers as Record<
+    string,
+    ProjectionHandler<Event> | undefined
+  >;
+
+  return {
+    name: definition.name,
+    collections: definition.collections,
+    indexes: definition.indexes ?? {},
+    handles: (type) => handlers[type] !== undefined,
+    apply: async (recorded, store) => {
+      const handler = handlers[recorded.type];
+      const decoded = definition.codec.decode(recorded);
+      // A handler keyed by a type its own codec lacks cannot be typed, so
+      // this only happens with a hand-built codec; nothing to apply then.
+      if (!handler || decoded.kind === 'unknown-type') return;
+
+      await handler(decoded.event, recorded, store);
+    },
+  };
+}
