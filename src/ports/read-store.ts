@@ -11,7 +11,7 @@ export type FieldValue = Scalar | FieldValue[] | { [key: string]: FieldValue };
 
 /**
  * A stored document. `_version` is kept by the store: 1 when the document
- * is created, one more on every write that changes it. Field names that
+ * is created, one more on every applied write. Field names that
  * start with `_` are the store's; documents may not use others.
  */
 export interface ReadDocument {
@@ -36,7 +36,11 @@ export type Filter = Record<string, Scalar | FieldCondition>;
 export type SortDirection = 1 | -1;
 
 export interface FindOptions {
-  /** Field order; `_id` is always added last, so pages are stable. */
+  /**
+   * Field order; `_id` is added last, so pages are stable. Sort on fields
+   * that every matching document has: the SQLite adapter cannot page past
+   * a missing value.
+   */
   sort?: [field: string, direction: SortDirection][];
   limit?: number;
   /** The `next` cursor of the previous page. */

@@ -89,8 +89,9 @@ export type SortKey = [field: string, direction: SortDirection];
 /** The caller's order, then `_id`, so every row has one place. */
 export function withIdLast(sort: SortKey[] = []): SortKey[] {
   const fields = sort.filter(([field]) => field !== '_id');
+  const id = sort.find(([field]) => field === '_id');
 
-  return [...fields, ['_id', 1]];
+  return [...fields, id ?? ['_id', 1]];
 }
 
 export function orderByClause(sort: SortKey[]): string {

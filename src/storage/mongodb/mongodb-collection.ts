@@ -1,0 +1,246 @@
+import type { Collection, Document } from 'mongodb';
+
+import { encodeCursor } from '../../ports/read-cursor.js';
+import type {
+  ExpectedVersion,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  InsertResult,
+  Page,
+  ReadCollection,
+  ReadDocument,
+  ReplaceResult,
+  Update,
+  UpdateOptions,
+  UpdateResult,
+} from '../../ports/read-store.js';
+import type { DocumentLocks } from './document-locks.js';
+import {
+  pageQuery,
+  positionGuard,
+  sortValues,
+  type SortKey,
+  toMongoFilter,
+  toMongoUpdate,
+  withIdTiebreak,
+} from './mongodb-queries.js';
+import { onUniqueIndexClash, translateStoreError } from './translation.js';
+
+export interface StoredDocument extends Document {
+  _id: string;
+}
+
+/** Where a collection finds its driver collection and its write queue. */
+export interface CollectionSource {
+  driverCollection(name: string): Promise<Collection<StoredDocument>>;
+  locks: DocumentLocks;
+}
+
+/** `_position` is the store's own bookkeeping: readers never see it. */
+const hidden = { projection: { _position: 0 } };
+
+export class MongoCollection<
+  Doc extends ReadDocument,
+> implements ReadCollection<Doc> {
+  constructor(
+    private readonly name: string,
+    private readonly source: CollectionSource,
+  ) {}
+
+  async get(id: string): Promise<Doc | undefined> {
+    const doc = await this.attempt((c) => c.findOne({ _id: id }, hidden));
+
+    return (doc ?? undefined) as Doc | undefined;
+  }
+
+  async insert(doc: Doc): Promise<InsertResult> {
+    return this.attempt((c) =>
+      onUniqueIndexClash(
+        c.insertOne(stored(doc, 1)).then(() => 'inserted' as const),
+        () => 'duplicate' as const,
+      ),
+    );
+  }
+
+  async replace(doc: Doc, expected: ExpectedVersion): Promise<ReplaceResult> {
+    return this.serially(doc._id, (c) =>
+      expected === 'absent'
+        ? this.create(c, doc)
+        : this.replaceAt(c, doc, expected),
+    );
+  }
+
+  async update(
+    id: string,
+    update: Update,
+    options: UpdateOptions = {},
+  ): Promise<UpdateResult> {
+    return this.serially(id, (c) => this.apply(c, id, update, options));
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<Page<Doc>> {
+    const sort = withIdTiebreak(options.sort);
+    const query = pageQuery(filter, sort, options.cursor);
+    const { limit } = options;
+
+    const docs = await this.attempt((c) => {
+      const found = c.find(query, { ...hidden, sort });
+      return (limit === undefined ? found : found.limit(limit + 1)).toArray();
+    });
+
+    return page(docs as Doc[], sort, limit);
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    const result = await this.attempt((c) =>
+      c.deleteMany(toMongoFilter(filter)),
+    );
+
+    return result.deletedCount;
+  }
+
+  /**
+   * One index per command: FerretDB 1.24 drops the connection when one
+   * createIndexes command names two or more indexes that already exist.
+   */
+  async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
+    for (const { name, fields, unique } of indexes) {
+      await this.attempt((c) =>
+        c.createIndex(Object.fromEntries(fields), {
+          name,
+          ...(unique ? { unique: true } : {}),
+        }),
+      );
+    }
+  }
+
+  private async create(
+    c: Collection<StoredDocument>,
+    doc: Doc,
+  ): Promise<ReplaceResult> {
+    return onUniqueIndexClash(
+      c.insertOne(stored(doc, 1)).then(() => written(1)),
+      async (clash) => {
+        const actual = await versionOf(c, doc._id);
+        // No document with this id: another unique index refused it.
+        if (actual === 'absent') throw clash;
+
+        return mismatch(actual);
+      },
+    );
+  }
+
+  /**
+   * Reads the version first, both to report a mismatch and to carry the
+   * remembered log position over: a replaced document has still seen it.
+   */
+  private async replaceAt(
+    c: Collection<StoredDocument>,
+    doc: Doc,
+    expected: number,
+  ): Promise<ReplaceResult> {
+    const current = await c.findOne(
+      { _id: doc._id },
+      { projection: { _version: 1, _position: 1 }, useBigInt64: true },
+    );
+    if (current === null) return mismatch('absent');
+    if (current['_version'] !== expected) return mismatch(current['_version']);
+
+    const replacement = stored(doc, expected + 1);
+    if (current['_position'] !== undefined) {
+      replacement['_position'] = current['_position'];
+    }
+    const result = await c.replaceOne(
+      { _id: doc._id, _version: expected },
+      replacement,
+    );
+
+    return result.matchedCount === 1
+      ? written(expected + 1)
+      : mismatch(await versionOf(c, doc._id));
+  }
+
+  private async apply(
+    c: Collection<StoredDocument>,
+    id: string,
+    update: Update,
+    { upsert = false, position }: UpdateOptions,
+  ): Promise<UpdateResult> {
+    const filter = positionGuard(id, position);
+    const change = toMongoUpdate(update, position);
+
+    // An upsert whose guard refuses an existing document tries to insert
+    // its id again; so can one racing another writer's insert. Either way
+    // the document exists, and a plain update decides.
+    const result = await onUniqueIndexClash(
+      c.updateOne(filter, change, { upsert }),
+      async (clash) => {
+        if (!upsert || (await versionOf(c, id)) === 'absent') throw clash;
+        return c.updateOne(filter, change);
+      },
+    );
+
+    if (result.matchedCount > 0 || result.upsertedCount > 0) return 'applied';
+    if (position === undefined) return 'missing';
+
+    return (await versionOf(c, id)) === 'absent' ? 'missing' : 'skipped';
+  }
+
+  private serially<T>(
+    id: string,
+    write: (c: Collection<StoredDocument>) => Promise<T>,
+  ): Promise<T> {
+    return this.source.locks.run(`${this.name}\u0000${id}`, () =>
+      this.attempt(write),
+    );
+  }
+
+  private async attempt<T>(
+    work: (c: Collection<StoredDocument>) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work(await this.source.driverCollection(this.name));
+    } catch (error) {
+      throw translateStoreError(error, this.name);
+    }
+  }
+}
+
+/** The caller's fields at a version; `_position` is never theirs to set. */
+function stored(doc: ReadDocument, version: number): StoredDocument {
+  const { _version, _position, ...fields } = doc;
+
+  return { ...fields, _version: version };
+}
+
+async function versionOf(
+  c: Collection<StoredDocument>,
+  id: string,
+): Promise<ExpectedVersion> {
+  const doc = await c.findOne({ _id: id }, { projection: { _version: 1 } });
+
+  return doc === null ? 'absent' : doc['_version'];
+}
+
+function written(version: number): ReplaceResult {
+  return { kind: 'written', version };
+}
+
+function mismatch(actual: ExpectedVersion): ReplaceResult {
+  return { kind: 'version-mismatch', actual };
+}
+
+function page<Doc extends ReadDocument>(
+  docs: Doc[],
+  sort: SortKey[],
+  limit: number | undefined,
+): Page<Doc> {
+  const more = limit !== undefined && docs.length > limit;
+  const items = more ? docs.slice(0, limit) : docs;
+  const last = items.at(-1);
+
+  return more && last !== undefined
+    ? { items, next: encodeCursor(sortValues(last, sort)) }
+    : { items };
+}
