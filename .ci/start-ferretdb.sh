@@ -78,7 +78,12 @@ ensure_binary() {
   if ! "$binary" --version >>"$log" 2>&1; then
     build_ferretdb
   fi
-  "$binary" --version 2>>"$log" | grep -q "version: $version" ||
+  # Read the whole output first: with pipefail, `grep -q` closing the pipe
+  # early would make the check fail at random.
+  local reported
+  reported="$("$binary" --version 2>>"$log")" ||
+    fail "$binary --version failed"
+  grep -q "version: $version" <<<"$reported" ||
     fail "$binary is not FerretDB $version"
 }
 
