@@ -17,6 +17,7 @@ import { capturedLogger } from '../support/captured-logger.js';
 import type { CapturedLogger } from '../support/captured-logger.js';
 import { tempEventStore } from '../support/temp-stores.js';
 import type { TempEventStore } from '../support/temp-stores.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const context = {
   tenantId: 't-1',
@@ -173,10 +174,7 @@ describe('command handler', function () {
       { expectedRevision: 1n },
     );
 
-    const error = await stale.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejectionOf(stale);
     expect(error).to.be.instanceOf(WrongExpectedRevisionError);
     expect((error as WrongExpectedRevisionError).actual).to.equal(2n);
   });
@@ -212,10 +210,7 @@ describe('command handler', function () {
       context,
     );
 
-    const error = await attempt.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejectionOf(attempt);
     expect(error).to.be.instanceOf(EventSchemaError);
     expect(error).to.include({ streamName: stream, revision: 0n });
     expect((error as EventSchemaError).paths).to.deep.equal(['data.slug']);

@@ -12,6 +12,7 @@ import type {
   SubscriptionMessage,
 } from '../../src/ports/event-store.js';
 import { pause, waitFor } from '../support/waiting.js';
+import { rejectionOf } from '../support/rejection.js';
 
 export interface EventStoreFixture {
   store: EventStore;
@@ -49,10 +50,7 @@ async function collect(
 async function expectConflict(
   attempt: Promise<unknown>,
 ): Promise<WrongExpectedRevisionError> {
-  const outcome = await attempt.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  const outcome = await rejectionOf(attempt);
   expect(outcome).to.be.instanceOf(WrongExpectedRevisionError);
 
   return outcome as WrongExpectedRevisionError;

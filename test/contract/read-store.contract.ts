@@ -8,6 +8,7 @@ import type {
   ReadDocument,
   ReadStore,
 } from '../../src/ports/read-store.js';
+import { rejectionOf } from '../support/rejection.js';
 
 export interface ReadStoreFixture {
   store: ReadStore;
@@ -399,10 +400,7 @@ export function readStoreContract(
         const updated = items.update('b', { $set: { status: 'one' } });
 
         expect(inserted).to.equal('duplicate');
-        const error = await updated.then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+        const error = await rejectionOf(updated);
         expect(error).to.be.instanceOf(UniqueIndexViolationError);
         expect(await items.get('b')).to.include({ status: 'two' });
         expect(await items.get('c')).to.equal(undefined);

@@ -8,6 +8,7 @@ import { decodeEvents } from '../../src/projections/decode-events.js';
 import { capturedLogger } from '../support/captured-logger.js';
 import { tempEventStore } from '../support/temp-stores.js';
 import type { TempEventStore } from '../support/temp-stores.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const metadata = {
   tenantId: 't-1',
@@ -71,13 +72,12 @@ describe('decoding a subscription', function () {
       'no_stream',
     );
 
-    const failure = firstValueFrom(
-      temp.store
-        .subscribe()
-        .pipe(decodeEvents(codec, capturedLogger().logger), toArray()),
-    ).then(
-      () => undefined,
-      (error: unknown) => error,
+    const failure = rejectionOf(
+      firstValueFrom(
+        temp.store
+          .subscribe()
+          .pipe(decodeEvents(codec, capturedLogger().logger), toArray()),
+      ),
     );
 
     const error = await failure;

@@ -23,6 +23,7 @@ import {
 import { UnsortableValueError } from '../../src/storage/mongodb/mongodb-queries.js';
 import { readStoreContract } from '../contract/read-store.contract.js';
 import { capturedLogger } from '../support/captured-logger.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const serverUrl = process.env['MONGODB_URL'];
 
@@ -99,13 +100,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function rejection(attempt: Promise<unknown>): Promise<unknown> {
-  return attempt.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
 interface Card extends ReadDocument {
   title?: string;
   key?: string;
@@ -155,7 +149,7 @@ function mongoAdapterTests(server: string): void {
       });
 
       it('answers E11000 on insert with duplicate', async function () {
-        const error = await rejection(
+        const error = await rejectionOf(
           raw((c) => c.insertOne({ _id: 'b', key: 'one' })),
         );
 
@@ -169,10 +163,10 @@ function mongoAdapterTests(server: string): void {
       it('throws a UniqueIndexViolationError from replace', async function () {
         await cards.insert({ _id: 'b', key: 'two' });
 
-        const created = await rejection(
+        const created = await rejectionOf(
           cards.replace({ _id: 'c', key: 'one' }, 'absent'),
         );
-        const replaced = await rejection(
+        const replaced = await rejectionOf(
           cards.replace({ _id: 'b', key: 'one' }, 1),
         );
 
@@ -182,7 +176,7 @@ function mongoAdapterTests(server: string): void {
       });
 
       it('throws a UniqueIndexViolationError from an upsert', async function () {
-        const error = await rejection(
+        const error = await rejectionOf(
           cards.update(
             'c',
             { $set: { key: 'one' } },
@@ -366,13 +360,13 @@ function mongoAdapterTests(server: string): void {
       });
 
       it('refuses a cursor it did not hand out', async function () {
-        const error = await rejection(cards.find({}, { cursor: 'bm9wZQ' }));
+        const error = await rejectionOf(cards.find({}, { cursor: 'bm9wZQ' }));
 
         expect(error).to.be.instanceOf(InvalidCursorError);
       });
 
       it('refuses to page by a field that holds an object', async function () {
-        const error = await rejection(
+        const error = await rejectionOf(
           cards.find({}, { sort: [['meta', 1]], limit: 1 }),
         );
 
@@ -463,7 +457,7 @@ describe('MongoReadStore without a server', function () {
     ];
 
     for (const attempt of attempts) {
-      expect(await rejection(attempt())).to.be.instanceOf(
+      expect(await rejectionOf(attempt())).to.be.instanceOf(
         StoreUnavailableError,
       );
     }
@@ -473,14 +467,14 @@ describe('MongoReadStore without a server', function () {
     const closed = await unreachable(silentLogger());
     await closed.close();
 
-    const error = await rejection(closed.collection('cards').get('a'));
+    const error = await rejectionOf(closed.collection('cards').get('a'));
 
     expect(error).to.be.instanceOf(StoreUnavailableError);
     expect(await closed.ping()).to.equal(false);
   });
 
   it('keeps the password out of a bad connection string error', async function () {
-    const error = await rejection(
+    const error = await rejectionOf(
       connectMongoReadStore(
         'mongodb://ann:s3cret@host:nope/db',
         silentLogger(),

@@ -15,6 +15,7 @@ import {
 } from '../../../src/ports/errors.js';
 import { connectEventStoreDb } from '../../../src/storage/eventstoredb/eventstoredb-event-store.js';
 import { newEvent, streamName, withDouble } from './double-harness.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 describe('EventStoreDB adapter', function () {
   this.timeout(20_000);
@@ -30,14 +31,11 @@ describe('EventStoreDB adapter', function () {
         jsonEvent({ type: 'B', data: {} }),
       ]);
 
-      const outcome = await client
-        .appendToStream(stream, jsonEvent({ type: 'C', data: {} }), {
+      const outcome = await rejectionOf(
+        client.appendToStream(stream, jsonEvent({ type: 'C', data: {} }), {
           expectedRevision: 0n,
-        })
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        );
+        }),
+      );
 
       expect(outcome).to.be.instanceOf(WrongExpectedVersionError);
       expect((outcome as WrongExpectedVersionError).actualVersion).to.equal(1n);
@@ -50,10 +48,7 @@ describe('EventStoreDB adapter', function () {
     it('reports a missing stream as not found', async function () {
       const read = rawClient().readStream(streamName());
 
-      const outcome = await read.toArray().then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+      const outcome = await rejectionOf(read.toArray());
 
       expect(outcome).to.be.instanceOf(StreamNotFoundError);
     });
@@ -66,13 +61,11 @@ describe('EventStoreDB adapter', function () {
       );
       const inside = position!.commit + 1n;
 
-      const outcome = await client
-        .readAll({ fromPosition: { commit: inside, prepare: inside } })
-        .toArray()
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        );
+      const outcome = await rejectionOf(
+        client
+          .readAll({ fromPosition: { commit: inside, prepare: inside } })
+          .toArray(),
+      );
 
       expect(outcome).to.have.property('code', 3);
       expect(String(outcome)).to.match(/invalid position/);
@@ -87,12 +80,9 @@ describe('EventStoreDB adapter', function () {
       const stream = streamName();
       await store.append(stream, [newEvent('A', 0), newEvent('A', 1)], 'any');
 
-      const outcome = await store
-        .append(stream, [newEvent('B', 2)], 'no_stream')
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        );
+      const outcome = await rejectionOf(
+        store.append(stream, [newEvent('B', 2)], 'no_stream'),
+      );
 
       expect(outcome).to.be.instanceOf(WrongExpectedRevisionError);
       const conflict = outcome as WrongExpectedRevisionError;
@@ -105,13 +95,9 @@ describe('EventStoreDB adapter', function () {
       const store = harness.open();
       await harness.double.stop();
 
-      const outcome = await store
-        .append(streamName(), [newEvent('A', 0)], 'any')
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        )
-        .finally(() => harness.double.start());
+      const outcome = await rejectionOf(
+        store.append(streamName(), [newEvent('A', 0)], 'any'),
+      ).finally(() => harness.double.start());
 
       expect(outcome).to.be.instanceOf(StoreUnavailableError);
     });
@@ -137,13 +123,7 @@ describe('EventStoreDB adapter', function () {
         binaryEvent({ type: 'Binary', data: Uint8Array.from([1, 2]) }),
       ]);
 
-      const outcome = await harness
-        .open()
-        .readStream(stream)
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        );
+      const outcome = await rejectionOf(harness.open().readStream(stream));
 
       expect(outcome).to.be.instanceOf(CorruptEventError);
       const unreadable = outcome as CorruptEventError;
@@ -163,11 +143,8 @@ describe('EventStoreDB adapter', function () {
           jsonEvent({ type: 'B', data: {}, metadata: ['not', 'an object'] }),
         );
 
-      const outcome = await firstValueFrom(
-        store.subscribe({ after: start.position }),
-      ).then(
-        () => undefined,
-        (error: unknown) => error,
+      const outcome = await rejectionOf(
+        firstValueFrom(store.subscribe({ after: start.position })),
       );
 
       expect(outcome).to.be.instanceOf(CorruptEventError);
