@@ -123,6 +123,15 @@ export interface ReadCollection<Doc extends ReadDocument> {
 export interface ReadStore {
   collection<Doc extends ReadDocument>(name: string): ReadCollection<Doc>;
 
+  /**
+   * Runs work whose writes are committed together where the store can do
+   * so (SQLite: one transaction, so a projection's checkpoint and the
+   * documents it covers land at once, and quickly). Elsewhere (MongoDB)
+   * the writes land one by one; position guards keep replays harmless.
+   * Work that throws is rolled back where the store commits together.
+   */
+  inBatch<Result>(work: () => Promise<Result>): Promise<Result>;
+
   /** Answers whether the store can be reached. */
   ping(): Promise<boolean>;
 

@@ -83,10 +83,12 @@ export class ProjectionRunner {
     if (!worker || !projection) throw new UnknownProjectionError(name);
 
     await worker.stop();
-    for (const collection of projection.collections) {
-      await this.readStore.collection(collection).deleteMany({});
-    }
-    await new Checkpoints(this.readStore).remove(name);
+    await this.readStore.inBatch(async () => {
+      for (const collection of projection.collections) {
+        await this.readStore.collection(collection).deleteMany({});
+      }
+      await new Checkpoints(this.readStore).remove(name);
+    });
     await this.ensureIndexes(projection);
 
     let reporting = true;

@@ -71,7 +71,11 @@ export class ProjectionWorker {
         bufferTime(batchMs, null, batchSize),
         filter((batch) => batch.length > 0),
         concatMap((batch) => {
-          this.inFlight = this.applyBatch(batch);
+          // Where the store allows, the batch's documents and its
+          // checkpoint commit together.
+          this.inFlight = this.options.readStore.inBatch(() =>
+            this.applyBatch(batch),
+          );
           return from(this.inFlight);
         }),
       )

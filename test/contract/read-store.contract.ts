@@ -407,6 +407,37 @@ export function readStoreContract(
       });
     });
 
+    describe('batches', function () {
+      it('returns what the work returns, with its writes in place', async function () {
+        const result = await fixture.store.inBatch(async () => {
+          await items.insert(item('a', 'ALPHA', 1));
+          await items.update('a', { $inc: { points: 1 } });
+          return 'done';
+        });
+
+        expect(result).to.equal('done');
+        expect(await items.get('a')).to.include({ points: 2, _version: 2 });
+      });
+
+      it('passes on what the work throws', async function () {
+        const failure = await rejectionOf(
+          fixture.store.inBatch(async () => {
+            throw new Error('handler failed');
+          }),
+        );
+
+        expect(failure).to.have.property('message', 'handler failed');
+      });
+
+      it('runs a batch inside a batch as part of it', async function () {
+        await fixture.store.inBatch(() =>
+          fixture.store.inBatch(() => items.insert(item('a', 'ALPHA', 1))),
+        );
+
+        expect(await items.get('a')).to.include({ project: 'ALPHA' });
+      });
+    });
+
     it('answers a ping', async function () {
       expect(await fixture.store.ping()).to.equal(true);
     });

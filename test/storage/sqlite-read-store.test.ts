@@ -7,6 +7,8 @@ import { expect } from 'chai';
 
 import { SqliteReadStore } from '../../src/storage/sqlite/sqlite-read-store.js';
 import { readStoreContract } from '../contract/read-store.contract.js';
+import { rejectionOf } from '../support/rejection.js';
+import { pause } from '../support/waiting.js';
 
 readStoreContract('sqlite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-rs-'));
@@ -44,5 +46,88 @@ describe('SqliteReadStore', function () {
     );
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('batches', function () {
+    let dir: string;
+    let file: string;
+    let store: SqliteReadStore;
+
+    beforeEach(function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-rs-'));
+      file = path.join(dir, 'read-models.sqlite');
+      store = new SqliteReadStore(file);
+    });
+
+    afterEach(async function () {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const countIn = (other: Database.Database) =>
+      (
+        other.prepare('SELECT COUNT(*) AS n FROM "rs_items"').get() as {
+          n: number;
+        }
+      ).n;
+
+    it('commits the writes of a batch together', async function () {
+      const items = store.collection('items');
+      await items.insert({ _id: 'seed' });
+      const other = new Database(file, { readonly: true });
+      const seenMidway: number[] = [];
+
+      await store.inBatch(async () => {
+        await items.insert({ _id: 'a' });
+        await items.update('b', { $set: { x: 1 } }, { upsert: true });
+        seenMidway.push(countIn(other));
+      });
+
+      expect(seenMidway).to.deep.equal([1]);
+      expect(countIn(other)).to.equal(3);
+      other.close();
+    });
+
+    it('rolls back every write of a batch that throws', async function () {
+      const items = store.collection('items');
+      await items.insert({ _id: 'seed' });
+
+      const failure = await rejectionOf(
+        store.inBatch(async () => {
+          await items.insert({ _id: 'a' });
+          await items.update('seed', { $set: { x: 1 } });
+          throw new Error('handler failed');
+        }),
+      );
+
+      expect(failure).to.have.property('message', 'handler failed');
+      expect(await items.get('a')).to.equal(undefined);
+      expect(await items.get('seed')).to.deep.equal({
+        _id: 'seed',
+        _version: 1,
+      });
+    });
+
+    it('keeps a write from outside an open batch out of it', async function () {
+      const items = store.collection('items');
+      let batchOpen = () => {};
+      const opened = new Promise<void>((resolve) => (batchOpen = resolve));
+      // Started before the batch, so it does not run on the batch's behalf.
+      const outside = opened.then(() => items.insert({ _id: 'outside' }));
+
+      const failure = await rejectionOf(
+        store.inBatch(async () => {
+          await items.insert({ _id: 'inside' });
+          batchOpen();
+          await pause(20);
+          throw new Error('handler failed');
+        }),
+      );
+
+      expect(await outside).to.equal('inserted');
+      expect(failure).to.have.property('message', 'handler failed');
+      expect(await items.get('inside')).to.equal(undefined);
+      expect(await items.get('outside')).to.include({ _id: 'outside' });
+    });
   });
 });

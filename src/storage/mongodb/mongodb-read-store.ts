@@ -59,6 +59,11 @@ export class MongoReadStore implements ReadStore {
     return new MongoCollection<Doc>(name, this.source);
   }
 
+  /** MongoDB writes land one by one: position guards make that safe. */
+  inBatch<Result>(work: () => Promise<Result>): Promise<Result> {
+    return work();
+  }
+
   async ping(): Promise<boolean> {
     try {
       const database = await this.connection.database();

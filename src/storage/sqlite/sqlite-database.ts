@@ -5,18 +5,28 @@ import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
 
+export interface SqliteDatabaseOptions {
+  /**
+   * FULL syncs every commit to disk before it returns. NORMAL survives a
+   * killed process but may lose the last commits to a power loss; WAL
+   * loses them as a suffix, in order.
+   */
+  synchronous: 'FULL' | 'NORMAL';
+}
+
 /**
  * Opens a database file in the data folder, ready to be shared with other
- * processes: WAL lets readers run beside the one writer, and
- * `synchronous = FULL` makes a commit durable once it returns, even if the
- * process is killed right after.
+ * processes: WAL lets readers run beside the one writer.
  */
-export function openSqliteDatabase(file: string): SqliteDatabase {
+export function openSqliteDatabase(
+  file: string,
+  { synchronous }: SqliteDatabaseOptions = { synchronous: 'FULL' },
+): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
 
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
 

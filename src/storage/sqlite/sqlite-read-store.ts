@@ -27,6 +27,7 @@ import {
   withIdLast,
 } from './document-query.js';
 import { applyUpdate } from './document-update.js';
+import { SqliteBatches } from './sqlite-batches.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -48,9 +49,15 @@ const collectionPattern = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 export class SqliteReadStore implements ReadStore {
   private readonly db: SqliteDatabase;
   private readonly collections = new Map<string, SqliteCollection<never>>();
+  private readonly batches: SqliteBatches;
 
   constructor(file: string) {
-    this.db = openSqliteDatabase(file);
+    // Read models can be rebuilt from the log, and a power loss takes the
+    // last commits in order, checkpoints with the documents they cover:
+    // the projection then replays from an earlier checkpoint. So commits
+    // need not wait for the disk.
+    this.db = openSqliteDatabase(file, { synchronous: 'NORMAL' });
+    this.batches = new SqliteBatches(this.db);
   }
 
   collection<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
@@ -58,11 +65,15 @@ export class SqliteReadStore implements ReadStore {
 
     let collection = this.collections.get(name);
     if (!collection) {
-      collection = new SqliteCollection<never>(this.db, name);
+      collection = new SqliteCollection<never>(this.db, this.batches, name);
       this.collections.set(name, collection);
     }
 
     return collection as unknown as ReadCollection<Doc>;
+  }
+
+  inBatch<Result>(work: () => Promise<Result>): Promise<Result> {
+    return this.batches.batch(work);
   }
 
   async ping(): Promise<boolean> {
@@ -87,6 +98,7 @@ class SqliteCollection<
 
   constructor(
     private readonly db: SqliteDatabase,
+    private readonly batches: SqliteBatches,
     private readonly name: string,
   ) {
     this.table = `"rs_${name}"`;
@@ -109,7 +121,9 @@ class SqliteCollection<
 
   async insert(doc: Doc): Promise<InsertResult> {
     try {
-      this.statements.insert.run(doc._id, serialise(doc), 1, null);
+      await this.batches.write(() =>
+        this.statements.insert.run(doc._id, serialise(doc), 1, null),
+      );
       return 'inserted';
     } catch (error) {
       if (isConstraint(error)) return 'duplicate';
@@ -189,9 +203,11 @@ class SqliteCollection<
   async deleteMany(filter: Filter): Promise<number> {
     const where = whereClause(filter);
 
-    return this.db
-      .prepare(`DELETE FROM ${this.table} WHERE ${where.sql}`)
-      .run(...where.params).changes;
+    const remove = this.db.prepare(
+      `DELETE FROM ${this.table} WHERE ${where.sql}`,
+    );
+
+    return this.batches.write(() => remove.run(...where.params).changes);
   }
 
   async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
@@ -205,20 +221,19 @@ class SqliteCollection<
             `${fieldExpression(field)} ${direction === 1 ? 'ASC' : 'DESC'}`,
         )
         .join(', ');
-      this.db.exec(
-        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS
-           "rs_${this.name}__${index.name}" ON ${this.table} (${columns})`,
+      await this.batches.write(() =>
+        this.db.exec(
+          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS
+             "rs_${this.name}__${index.name}" ON ${this.table} (${columns})`,
+        ),
       );
     }
   }
 
-  /**
-   * Read-modify-write in one IMMEDIATE transaction, so a writer in another
-   * process cannot slip between the read and the write.
-   */
-  private write<Result>(work: () => Result): Result {
+  /** A read-modify-write, with unique-index clashes made ours. */
+  private async write<Result>(work: () => Result): Promise<Result> {
     try {
-      return this.db.transaction(work).immediate();
+      return await this.batches.write(work);
     } catch (error) {
       if (isConstraint(error)) {
         throw new UniqueIndexViolationError(this.name, { cause: error });
