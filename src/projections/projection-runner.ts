@@ -46,7 +46,7 @@ export class ProjectionRunner {
         eventStore: options.eventStore,
         readStore: options.readStore,
         logger: options.logger,
-        batchSize: options.batchSize ?? 100,
+        batchSize: options.batchSize ?? 1000,
         batchMs: options.batchMs ?? 50,
       });
       this.workers.set(projection.name, worker);
