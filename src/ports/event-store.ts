@@ -110,6 +110,12 @@ export interface EventStore {
   /** Reads the global log in order, paging as it goes. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
 
+  /**
+   * The position of the newest event in the global log, or undefined when
+   * the log has none. Projections measure their lag against it.
+   */
+  headPosition(): Promise<bigint | undefined>;
+
   /** Past events, then live ones. Unsubscribing stops it cleanly. */
   subscribe(options?: SubscribeOptions): Observable<SubscriptionMessage>;
 

@@ -2,6 +2,7 @@ import type { EventStore } from '../ports/event-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { ReadStore } from '../ports/read-store.js';
 import { Checkpoints } from './checkpoints.js';
+import { LogHead } from './log-head.js';
 import type { Projection } from './projection.js';
 import {
   DuplicateProjectionError,
@@ -20,6 +21,8 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Longest wait for a batch to fill. */
   batchMs?: number;
+  /** How often the head of the log is read, for lag and estimates. */
+  headIntervalMs?: number;
 }
 
 /**
@@ -30,10 +33,16 @@ export class ProjectionRunner {
   private readonly workers = new Map<string, ProjectionWorker>();
   private readonly projections = new Map<string, Projection>();
   private readonly readStore: ReadStore;
+  private readonly head: LogHead;
 
   constructor(options: ProjectionRunnerOptions) {
     const checkpoints = new Checkpoints(options.readStore);
     this.readStore = options.readStore;
+    this.head = new LogHead(
+      options.eventStore,
+      options.logger,
+      options.headIntervalMs ?? 1000,
+    );
 
     for (const projection of options.projections) {
       if (this.workers.has(projection.name)) {
@@ -43,6 +52,7 @@ export class ProjectionRunner {
       const worker = new ProjectionWorker({
         projection,
         checkpoints,
+        head: this.head,
         eventStore: options.eventStore,
         readStore: options.readStore,
         logger: options.logger,
@@ -55,6 +65,7 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
+    await this.head.start();
     for (const projection of this.projections.values()) {
       await this.ensureIndexes(projection);
     }
@@ -63,6 +74,7 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.head.stop();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
   }
 
@@ -91,8 +103,9 @@ export class ProjectionRunner {
     });
     await this.ensureIndexes(projection);
 
+    await this.head.refresh();
     let reporting = true;
-    const report = progressReporter((progress) => {
+    const report = progressReporter(this.head, (progress) => {
       if (reporting) onProgress?.(progress);
     });
     await worker.start(report);
@@ -110,15 +123,26 @@ export class ProjectionRunner {
 }
 
 function progressReporter(
+  head: LogHead,
   report: (progress: RebuildProgress) => void,
 ): BatchListener {
   const started = Date.now();
   let done = 0;
 
-  return (events) => {
+  return (events, checkpoint) => {
     done += events;
     // A rebuild of a small log can finish within the first millisecond.
     const seconds = Math.max(Date.now() - started, 1) / 1000;
-    report({ done, perSecond: Math.round(done / seconds) });
+    const progress = { done, perSecond: Math.round(done / seconds) };
+
+    // Positions are not event counts on every store, so the estimate
+    // compares positions left with positions covered per second.
+    const left = head.lagBehind(checkpoint);
+    const covered = Number(checkpoint) / seconds;
+    report(
+      left === null || covered <= 0
+        ? progress
+        : { ...progress, etaSeconds: Math.round(left / covered) },
+    );
   };
 }

@@ -10,15 +10,18 @@ export interface ProjectionFailure {
   position?: string;
 }
 
-/**
- * What one projection is doing. Lag behind the head of the log is not
- * reported: the EventStore port has no way to ask for the head position.
- */
+/** What one projection is doing. */
 export interface ProjectionStatus {
   name: string;
   state: ProjectionState;
   /** The stored checkpoint position, or null before the first one. */
   checkpoint: string | null;
+  /**
+   * How far the checkpoint is behind the head of the log, in the store's
+   * positions: events on SQLite, bytes of log on EventStoreDB. Null until
+   * the head is known. The head is refreshed about once a second.
+   */
+  lag: number | null;
   /** Events handled by this projection since it last started. */
   applied: number;
   lastError?: ProjectionFailure;
@@ -29,9 +32,6 @@ export interface RebuildProgress {
   /** Events read from the log since the rebuild began, handled or not. */
   done: number;
   perSecond: number;
-  /**
-   * Always absent for now: an estimate needs the head position of the
-   * log, which the EventStore port does not expose.
-   */
+  /** Absent until the head of the log and a rate are known. */
   etaSeconds?: number;
 }

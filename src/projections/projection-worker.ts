@@ -10,6 +10,7 @@ import type {
 import type { Logger } from '../ports/logger.js';
 import type { ReadStore } from '../ports/read-store.js';
 import type { Checkpoint, Checkpoints } from './checkpoints.js';
+import type { LogHead } from './log-head.js';
 import type { Projection } from './projection.js';
 import type {
   ProjectionFailure,
@@ -22,13 +23,17 @@ export interface ProjectionWorkerOptions {
   eventStore: EventStore;
   readStore: ReadStore;
   checkpoints: Checkpoints;
+  head: LogHead;
   logger: Logger;
   batchSize: number;
   batchMs: number;
 }
 
-/** Told how many events of the log each finished batch covered. */
-export type BatchListener = (events: number) => void;
+/**
+ * Told how many events of the log each finished batch covered, and the
+ * checkpoint it reached.
+ */
+export type BatchListener = (events: number, checkpoint: bigint) => void;
 
 /**
  * Runs one projection: follows the log from its checkpoint, applies the
@@ -111,6 +116,7 @@ export class ProjectionWorker {
       name: this.name,
       state: this.state,
       checkpoint: position === undefined ? null : position.toString(),
+      lag: this.options.head.lagBehind(position),
       applied: this.applied,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
@@ -141,7 +147,8 @@ export class ProjectionWorker {
       this.state = 'live';
       this.settle();
     }
-    this.onBatch?.(batch.filter((m) => m.kind === 'event').length);
+    const events = batch.filter((m) => m.kind === 'event').length;
+    if (position !== undefined && events > 0) this.onBatch?.(events, position);
   }
 
   private async applyEvent(

@@ -381,6 +381,19 @@ export function eventStoreContract(
         expect(positions[0]! > start.position).to.equal(true);
       });
 
+      it('knows the position of its newest event', async function () {
+        const stream = streamName();
+        const first = await store.append(stream, events(1), 'no_stream');
+        const headAfterFirst = await store.headPosition();
+        const second = await store.append(stream, events(2), 0n);
+
+        const head = await store.headPosition();
+
+        expect(headAfterFirst! >= first.position).to.equal(true);
+        expect(head! >= second.position).to.equal(true);
+        expect(head! > headAfterFirst!).to.equal(true);
+      });
+
       it('stops after maxCount events', async function () {
         const stream = streamName();
         const first = await store.append(stream, events(1), 'no_stream');

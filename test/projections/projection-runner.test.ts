@@ -56,6 +56,7 @@ describe('ProjectionRunner', function () {
       projections,
       batchMs: 10,
       batchSize,
+      headIntervalMs: 10,
     });
     runners.push(created);
 
@@ -270,7 +271,38 @@ describe('ProjectionRunner', function () {
     expect(status).to.include({ state: 'live', checkpoint: String(last) });
     expect(progress.at(-1)?.done).to.equal(4);
     expect(progress.every((p) => p.perSecond > 0)).to.equal(true);
-    expect(progress.every((p) => p.etaSeconds === undefined)).to.equal(true);
+    expect(progress.at(-1)?.etaSeconds).to.equal(0);
+  });
+
+  it('estimates the time a rebuild has left', async function () {
+    for (let n = 0; n < 6; n++) await rename(`tenant-${n}`, `Name ${n}`);
+    const names = runner([tenantNamesProjection()], silentLogger(), 2);
+    await names.start();
+    await waitFor(() => statusOf(names, 'tenant-names').state === 'live');
+    const progress: RebuildProgress[] = [];
+
+    await names.rebuild('tenant-names', (p) => progress.push(p));
+
+    expect(progress.map((p) => p.done)).to.deep.equal([2, 4, 6]);
+    expect(progress[0]?.etaSeconds).to.be.a('number');
+    expect(progress.at(-1)?.etaSeconds).to.equal(0);
+  });
+
+  it('reports its lag behind the head of the log', async function () {
+    const accepted = await rename('tenant-1', 'Acme');
+    await rename('tenant-1', 'Confidential Name');
+    const head = await rename('tenant-2', 'Beta');
+    const both = runner([
+      tenantNamesProjection(),
+      refusingProjection('Confidential Name'),
+    ]);
+
+    await both.start();
+    await waitFor(() => statusOf(both, 'refusing').state === 'failed');
+    await waitFor(() => statusOf(both, 'tenant-names').state === 'live');
+    await waitFor(() => statusOf(both, 'tenant-names').lag === 0);
+
+    expect(statusOf(both, 'refusing').lag).to.equal(Number(head - accepted));
   });
 
   it('stops one of two runners of the same projection', async function () {

@@ -25,6 +25,37 @@ eventStoreContract('sqlite', async () => {
 });
 
 describe('SqliteEventStore', function () {
+  it('has no head position while its log is empty', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-es-'));
+    const store = new SqliteEventStore({
+      file: path.join(dir, 'events.sqlite'),
+      logger: silentLogger(),
+    });
+
+    const empty = await store.headPosition();
+    const { position } = await store.append(
+      'tenant-1',
+      [
+        {
+          type: 'Counted',
+          data: {},
+          metadata: {
+            tenantId: 't',
+            correlationId: 'c',
+            causationId: 'c',
+            schemaVersion: 1,
+          },
+        },
+      ],
+      'no_stream',
+    );
+
+    expect(empty).to.equal(undefined);
+    expect(await store.headPosition()).to.equal(position);
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('completes its live subscriptions when it closes', async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-es-'));
     const store = new SqliteEventStore({

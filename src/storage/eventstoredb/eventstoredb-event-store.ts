@@ -176,6 +176,27 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  // The newest entries of $all may be the server's own events; the head
+  // is the newest of ours.
+  async headPosition(): Promise<bigint | undefined> {
+    const read = this.client.readAll({
+      direction: BACKWARDS,
+      fromPosition: END,
+    });
+
+    try {
+      for await (const resolved of read) {
+        const event = userEventAfter(resolved, undefined);
+        if (event) return event.position;
+      }
+      return undefined;
+    } catch (error) {
+      throw translateStoreError(error);
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
   subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
     return new Observable<SubscriptionMessage>((subscriber) => {
       const follower = new LogFollower(

@@ -163,6 +163,10 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  async headPosition(): Promise<bigint | undefined> {
+    return this.statements.head.get()?.position ?? undefined;
+  }
+
   subscribe({ after }: SubscribeOptions = {}): Observable<SubscriptionMessage> {
     return pollingSubscription({
       after,
@@ -320,6 +324,12 @@ function prepareStatements(db: SqliteDatabase) {
        ORDER BY position ASC LIMIT ?`,
     ),
     byId: rows<[string]>(`SELECT ${columns} FROM events WHERE id = ?`),
+    head: (
+      db.prepare('SELECT MAX(position) AS position FROM events') as Statement<
+        [],
+        { position: bigint | null }
+      >
+    ).safeIntegers(true),
     lastRevision: (
       db.prepare(
         'SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?',

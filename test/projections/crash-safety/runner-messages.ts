@@ -1,0 +1,34 @@
+import type { ProjectionState } from '../../../src/projections/projection-status.js';
+
+/**
+ * What the test process and a runner child say to each other over IPC.
+ * Children are forked with advanced serialization, so bigints travel.
+ */
+
+/** Where the child keeps the read models. Events are always in SQLite. */
+export type ReadStoreSpec =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'mongodb'; url: string };
+
+/** Sent by the child every few milliseconds while it runs. */
+export interface RunnerReport {
+  kind: 'report';
+  state: ProjectionState;
+  /** The checkpoint this life of the child started from. */
+  startedFrom: bigint | undefined;
+  /** The checkpoint stored last. */
+  checkpoint: bigint | undefined;
+  /** The last event handed to the read store, committed or not. */
+  lastApplied: bigint | undefined;
+  failure?: string;
+}
+
+export interface RunnerStopped {
+  kind: 'stopped';
+}
+
+export type RunnerMessage = RunnerReport | RunnerStopped;
+
+export interface StopCommand {
+  kind: 'stop';
+}
