@@ -9,14 +9,27 @@ import type { Config } from './config/config.js';
 import { createLogger } from './logger.js';
 import type { EventStore } from './ports/event-store.js';
 import type { Logger } from './ports/logger.js';
+import type { ReadStore } from './ports/read-store.js';
+import type { Projection } from './projections/projection.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
 import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
+import { connectMongoReadStore } from './storage/mongodb/mongodb-read-store.js';
 import { SqliteEventStore } from './storage/sqlite/sqlite-event-store.js';
+import { SqliteReadStore } from './storage/sqlite/sqlite-read-store.js';
 
 export interface RunningService {
   url: string;
   eventStore: EventStore;
+  readStore: ReadStore;
+  projections: ProjectionRunner;
   stop(): Promise<void>;
 }
+
+/**
+ * The projections that keep the read models. None yet: the first arrive
+ * with the tenancy and analytics read models.
+ */
+const projections: Projection[] = [];
 
 /** The composition root: config in, adapters wired to ports, server up. */
 export async function startService(
@@ -24,21 +37,39 @@ export async function startService(
   logger: Logger,
 ): Promise<RunningService> {
   const eventStore = openEventStore(config, logger);
+  const readStore = await openReadStore(config, logger);
+  const runner = new ProjectionRunner({
+    eventStore,
+    readStore,
+    logger,
+    projections,
+  });
+  await runner.start();
   const app = createApp({ logger });
 
   const server = await listen(app.callback(), config.host, config.port);
   const { port } = server.address() as AddressInfo;
   const url = `http://${hostForUrl(config.host)}:${port}`;
   logger.info(
-    { url, eventStore: config.eventStore.kind },
+    {
+      url,
+      eventStore: config.eventStore.kind,
+      readStore: config.readStore.kind,
+    },
     `listening on ${url}`,
   );
 
   return {
     url,
     eventStore,
+    readStore,
+    projections: runner,
+    // In-flight requests finish first, then the projections store their
+    // last checkpoints, then the stores close.
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runner.stop();
+      await readStore.close();
       await eventStore.close();
     },
   };
@@ -50,6 +81,17 @@ function openEventStore(config: Config, logger: Logger): EventStore {
   return settings.kind === 'eventstoredb'
     ? connectEventStoreDb(settings.url, logger)
     : new SqliteEventStore({ file: settings.file, logger });
+}
+
+async function openReadStore(
+  config: Config,
+  logger: Logger,
+): Promise<ReadStore> {
+  const settings = config.readStore;
+
+  return settings.kind === 'mongodb'
+    ? connectMongoReadStore(settings.url, logger)
+    : new SqliteReadStore(settings.file);
 }
 
 function listen(

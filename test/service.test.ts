@@ -69,6 +69,9 @@ describe('the service process', function () {
     expect(await response.json()).to.deep.equal({ status: 'ok' });
     expect(await started.exited).to.equal(0);
     expect(fs.existsSync(path.join(dataDir, 'events.sqlite'))).to.equal(true);
+    expect(fs.existsSync(path.join(dataDir, 'read-models.sqlite'))).to.equal(
+      true,
+    );
   });
 
   it('refuses a bad setting with one line that names it', async function () {

@@ -89,6 +89,13 @@ const environmentSchema = z.object({
     .default(3000),
   HAKKIRI_LOG_LEVEL: z.enum(logLevels).default('info'),
   EVENTSTORE_URL: eventStoreUrl.optional(),
+  MONGODB_URL: z
+    .string()
+    .regex(
+      /^mongodb(\+srv)?:\/\/[^/]+/,
+      'must be a mongodb:// connection string',
+    )
+    .optional(),
 });
 
 export interface Config {
@@ -99,6 +106,8 @@ export interface Config {
   logLevel: string;
   eventStore:
     { kind: 'sqlite'; file: string } | { kind: 'eventstoredb'; url: string };
+  readStore:
+    { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
 }
 
 /**
@@ -124,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     eventStore: vars.EVENTSTORE_URL
       ? { kind: 'eventstoredb', url: vars.EVENTSTORE_URL }
       : { kind: 'sqlite', file: path.join(dataDir, 'events.sqlite') },
+    readStore: vars.MONGODB_URL
+      ? { kind: 'mongodb', url: vars.MONGODB_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'read-models.sqlite') },
   };
 }
 

@@ -31,6 +31,16 @@ describe('config', function () {
     });
   });
 
+  it('keeps read models beside the events unless MONGODB_URL is set', function () {
+    expect(loadConfig({}).readStore).to.deep.equal({
+      kind: 'sqlite',
+      file: path.resolve('data', 'read-models.sqlite'),
+    });
+    expect(
+      loadConfig({ MONGODB_URL: 'mongodb://db:27017/hakkiri' }).readStore,
+    ).to.deep.equal({ kind: 'mongodb', url: 'mongodb://db:27017/hakkiri' });
+  });
+
   it('selects EventStoreDB when EVENTSTORE_URL is set', function () {
     const config = loadConfig({
       EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
@@ -75,6 +85,7 @@ describe('config', function () {
       'esdb://es:2113?tlsVerifyCert=false',
       /^EVENTSTORE_URL: tlsVerifyCert=false is not supported/,
     ],
+    ['MONGODB_URL', 'postgres://db', /^MONGODB_URL: must be a mongodb/],
     ['HAKKIRI_LOG_LEVEL', 'loud', /^HAKKIRI_LOG_LEVEL: /],
     ['NODE_ENV', 'prod', /^NODE_ENV: /],
   ];
