@@ -14,8 +14,14 @@ interface Started {
 }
 
 function startMain(env: Record<string, string>): Started {
+  // The embedded default, whatever servers the test run itself was given.
+  const {
+    MONGODB_URL: _mongo,
+    EVENTSTORE_URL: _esdb,
+    ...inherited
+  } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, HAKKIRI_LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, HAKKIRI_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

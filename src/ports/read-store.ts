@@ -126,11 +126,13 @@ export interface ReadStore {
   /**
    * Runs work whose writes are committed together where the store can do
    * so (SQLite: one transaction, so a projection's checkpoint and the
-   * documents it covers land at once, and quickly). Elsewhere (MongoDB)
-   * the writes land one by one; position guards keep replays harmless.
-   * Work that throws is rolled back where the store commits together.
+   * documents it covers land at once, and quickly). The work writes
+   * through the store it is given, and only while it runs. Elsewhere
+   * (MongoDB) the writes land one by one; position guards keep replays
+   * harmless. Work that throws is rolled back where the store commits
+   * together.
    */
-  inBatch<Result>(work: () => Promise<Result>): Promise<Result>;
+  inBatch<Result>(work: (batch: ReadStore) => Promise<Result>): Promise<Result>;
 
   /** Answers whether the store can be reached. */
   ping(): Promise<boolean>;

@@ -36,7 +36,6 @@ export class ProjectionRunner {
   private readonly head: LogHead;
 
   constructor(options: ProjectionRunnerOptions) {
-    const checkpoints = new Checkpoints(options.readStore);
     this.readStore = options.readStore;
     this.head = new LogHead(
       options.eventStore,
@@ -51,7 +50,6 @@ export class ProjectionRunner {
 
       const worker = new ProjectionWorker({
         projection,
-        checkpoints,
         head: this.head,
         eventStore: options.eventStore,
         readStore: options.readStore,
@@ -95,11 +93,11 @@ export class ProjectionRunner {
     if (!worker || !projection) throw new UnknownProjectionError(name);
 
     await worker.stop();
-    await this.readStore.inBatch(async () => {
+    await this.readStore.inBatch(async (batch) => {
       for (const collection of projection.collections) {
-        await this.readStore.collection(collection).deleteMany({});
+        await batch.collection(collection).deleteMany({});
       }
-      await new Checkpoints(this.readStore).remove(name);
+      await new Checkpoints(batch).remove(name);
     });
     await this.ensureIndexes(projection);
 

@@ -9,7 +9,8 @@ import type {
 } from '../ports/event-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { ReadStore } from '../ports/read-store.js';
-import type { Checkpoint, Checkpoints } from './checkpoints.js';
+import { Checkpoints } from './checkpoints.js';
+import type { Checkpoint } from './checkpoints.js';
 import type { LogHead } from './log-head.js';
 import type { Projection } from './projection.js';
 import type {
@@ -22,7 +23,6 @@ export interface ProjectionWorkerOptions {
   projection: Projection;
   eventStore: EventStore;
   readStore: ReadStore;
-  checkpoints: Checkpoints;
   head: LogHead;
   logger: Logger;
   batchSize: number;
@@ -63,8 +63,8 @@ export class ProjectionWorker {
   async start(onBatch?: BatchListener): Promise<void> {
     if (this.subscription) return;
 
-    const { eventStore, checkpoints, batchMs, batchSize } = this.options;
-    this.checkpoint = await checkpoints.load(this.name);
+    const { eventStore, readStore, batchMs, batchSize } = this.options;
+    this.checkpoint = await new Checkpoints(readStore).load(this.name);
     this.applied = 0;
     this.lastError = undefined;
     this.onBatch = onBatch;
@@ -78,8 +78,8 @@ export class ProjectionWorker {
         concatMap((batch) => {
           // Where the store allows, the batch's documents and its
           // checkpoint commit together.
-          this.inFlight = this.options.readStore.inBatch(() =>
-            this.applyBatch(batch),
+          this.inFlight = this.options.readStore.inBatch((store) =>
+            this.applyBatch(batch, store),
           );
           return from(this.inFlight);
         }),
@@ -122,7 +122,10 @@ export class ProjectionWorker {
     };
   }
 
-  private async applyBatch(batch: SubscriptionMessage[]): Promise<void> {
+  private async applyBatch(
+    batch: SubscriptionMessage[],
+    store: ReadStore,
+  ): Promise<void> {
     let position = this.checkpoint.position;
     let caughtUp = false;
 
@@ -132,16 +135,16 @@ export class ProjectionWorker {
         continue;
       }
 
-      const failure = await this.applyEvent(message.event);
+      const failure = await this.applyEvent(message.event, store);
       if (failure) {
         // The events before the failing one are applied: keep them.
-        if (await this.storeCheckpoint(position)) this.fail(failure);
+        if (await this.storeCheckpoint(position, store)) this.fail(failure);
         return;
       }
       position = message.event.position;
     }
 
-    if (!(await this.storeCheckpoint(position))) return;
+    if (!(await this.storeCheckpoint(position, store))) return;
 
     if (caughtUp && this.state === 'catching-up') {
       this.state = 'live';
@@ -153,13 +156,14 @@ export class ProjectionWorker {
 
   private async applyEvent(
     recorded: RecordedEvent,
+    store: ReadStore,
   ): Promise<ProjectionFailure | undefined> {
-    const { projection, readStore } = this.options;
+    const { projection } = this.options;
     // Events of other types belong to other projections: not an error.
     if (!projection.handles(recorded.type)) return undefined;
 
     try {
-      await projection.apply(recorded, readStore);
+      await projection.apply(recorded, store);
     } catch (error) {
       return {
         ...failureOf(error, 'handler_failed'),
@@ -174,13 +178,16 @@ export class ProjectionWorker {
   }
 
   /** False when the projection had to stop instead. */
-  private async storeCheckpoint(position: bigint | undefined) {
+  private async storeCheckpoint(
+    position: bigint | undefined,
+    store: ReadStore,
+  ) {
     if (position === undefined || position === this.checkpoint.position) {
       return true;
     }
 
     try {
-      const { checkpoints } = this.options;
+      const checkpoints = new Checkpoints(store);
       const expected = this.checkpoint.version;
       const write = await checkpoints.store(this.name, position, expected);
       if (write.kind === 'stored') {

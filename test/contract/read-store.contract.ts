@@ -36,6 +36,7 @@ export function readStoreContract(
 
     let fixture: ReadStoreFixture;
     let items: ReadCollection<Item>;
+    let itemsName: string;
 
     before(async function () {
       fixture = await open();
@@ -46,9 +47,8 @@ export function readStoreContract(
     });
 
     beforeEach(function () {
-      items = fixture.store.collection<Item>(
-        `items_${randomUUID().slice(0, 8)}`,
-      );
+      itemsName = `items_${randomUUID().slice(0, 8)}`;
+      items = fixture.store.collection<Item>(itemsName);
     });
 
     const item = (id: string, project: string, points: number): Item => ({
@@ -409,9 +409,10 @@ export function readStoreContract(
 
     describe('batches', function () {
       it('returns what the work returns, with its writes in place', async function () {
-        const result = await fixture.store.inBatch(async () => {
-          await items.insert(item('a', 'ALPHA', 1));
-          await items.update('a', { $inc: { points: 1 } });
+        const result = await fixture.store.inBatch(async (batch) => {
+          const batchItems = batch.collection<Item>(itemsName);
+          await batchItems.insert(item('a', 'ALPHA', 1));
+          await batchItems.update('a', { $inc: { points: 1 } });
           return 'done';
         });
 
@@ -430,8 +431,10 @@ export function readStoreContract(
       });
 
       it('runs a batch inside a batch as part of it', async function () {
-        await fixture.store.inBatch(() =>
-          fixture.store.inBatch(() => items.insert(item('a', 'ALPHA', 1))),
+        await fixture.store.inBatch((batch) =>
+          batch.inBatch((inner) =>
+            inner.collection<Item>(itemsName).insert(item('a', 'ALPHA', 1)),
+          ),
         );
 
         expect(await items.get('a')).to.include({ project: 'ALPHA' });

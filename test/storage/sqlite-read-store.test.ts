@@ -77,9 +77,10 @@ describe('SqliteReadStore', function () {
       const other = new Database(file, { readonly: true });
       const seenMidway: number[] = [];
 
-      await store.inBatch(async () => {
-        await items.insert({ _id: 'a' });
-        await items.update('b', { $set: { x: 1 } }, { upsert: true });
+      await store.inBatch(async (batch) => {
+        const batchItems = batch.collection('items');
+        await batchItems.insert({ _id: 'a' });
+        await batchItems.update('b', { $set: { x: 1 } }, { upsert: true });
         seenMidway.push(countIn(other));
       });
 
@@ -93,9 +94,10 @@ describe('SqliteReadStore', function () {
       await items.insert({ _id: 'seed' });
 
       const failure = await rejectionOf(
-        store.inBatch(async () => {
-          await items.insert({ _id: 'a' });
-          await items.update('seed', { $set: { x: 1 } });
+        store.inBatch(async (batch) => {
+          const batchItems = batch.collection('items');
+          await batchItems.insert({ _id: 'a' });
+          await batchItems.update('seed', { $set: { x: 1 } });
           throw new Error('handler failed');
         }),
       );
@@ -110,15 +112,12 @@ describe('SqliteReadStore', function () {
 
     it('keeps a write from outside an open batch out of it', async function () {
       const items = store.collection('items');
-      let batchOpen = () => {};
-      const opened = new Promise<void>((resolve) => (batchOpen = resolve));
-      // Started before the batch, so it does not run on the batch's behalf.
-      const outside = opened.then(() => items.insert({ _id: 'outside' }));
+      let outside: Promise<unknown> | undefined;
 
       const failure = await rejectionOf(
-        store.inBatch(async () => {
-          await items.insert({ _id: 'inside' });
-          batchOpen();
+        store.inBatch(async (batch) => {
+          await batch.collection('items').insert({ _id: 'inside' });
+          outside = items.insert({ _id: 'outside' });
           await pause(20);
           throw new Error('handler failed');
         }),

@@ -60,8 +60,10 @@ export class MongoReadStore implements ReadStore {
   }
 
   /** MongoDB writes land one by one: position guards make that safe. */
-  inBatch<Result>(work: () => Promise<Result>): Promise<Result> {
-    return work();
+  inBatch<Result>(
+    work: (batch: ReadStore) => Promise<Result>,
+  ): Promise<Result> {
+    return work(this);
   }
 
   async ping(): Promise<boolean> {

@@ -1,38 +1,27 @@
-import type {
-  FieldValue,
-  ReadDocument,
-  Scalar,
-  Update,
-} from '../../ports/read-store.js';
+import type { FieldValue, Scalar, Update } from '../../ports/read-store.js';
 
-type Fields = Record<string, FieldValue | undefined>;
+export type Fields = Record<string, FieldValue | undefined>;
 
 /**
- * Applies $set, $inc, $max and $min to a copy of a document, as MongoDB
- * does: dotted paths reach into nested objects and make missing parents,
- * and a missing field takes the operand.
+ * Applies $set, $inc, $max and $min to a document's fields, in place, as
+ * MongoDB does: dotted paths reach into nested objects and make missing
+ * parents, and a missing field takes the operand. The caller owns the
+ * fields (freshly parsed), so nothing is copied on this hot path.
  */
-export function applyUpdate<Doc extends ReadDocument>(
-  doc: Doc,
-  update: Update,
-): Doc {
-  const next = structuredClone(doc) as Fields;
-
+export function applyUpdateInPlace(fields: Fields, update: Update): void {
   for (const [path, value] of Object.entries(update.$set ?? {})) {
-    setPath(next, path, value);
+    setPath(fields, path, value);
   }
   for (const [path, delta] of Object.entries(update.$inc ?? {})) {
-    const current = getPath(next, path);
-    setPath(next, path, (typeof current === 'number' ? current : 0) + delta);
+    const current = getPath(fields, path);
+    setPath(fields, path, (typeof current === 'number' ? current : 0) + delta);
   }
   for (const [path, value] of Object.entries(update.$max ?? {})) {
-    keepIf(next, path, value, (current, given) => given > current);
+    keepIf(fields, path, value, (current, given) => given > current);
   }
   for (const [path, value] of Object.entries(update.$min ?? {})) {
-    keepIf(next, path, value, (current, given) => given < current);
+    keepIf(fields, path, value, (current, given) => given < current);
   }
-
-  return next as Doc;
 }
 
 function keepIf(

@@ -1,17 +1,18 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 import type { Transaction } from 'better-sqlite3';
 
 import type { SqliteDatabase } from './sqlite-database.js';
 
+/** Runs one synchronous read-modify-write in a transaction. */
+export type Writer = <Result>(work: () => Result) => Promise<Result>;
+
 /**
  * Write transactions on one connection. A batch keeps one transaction
  * open across its awaits, so every write of the batch commits together;
- * batches run one at a time. A write from outside the open batch waits
- * for it to end, instead of slipping into a transaction it does not own.
+ * batches run one at a time. Writes come in two kinds: those of the open
+ * batch join its transaction, and all others wait for it to end, instead
+ * of slipping into a transaction they do not own.
  */
 export class SqliteBatches {
-  private readonly insideBatch = new AsyncLocalStorage<true>();
   private readonly single: Transaction<(work: () => unknown) => unknown>;
   private lastBatch: Promise<void> = Promise.resolve();
 
@@ -20,8 +21,6 @@ export class SqliteBatches {
   }
 
   async batch<Result>(work: () => Promise<Result>): Promise<Result> {
-    if (this.insideBatch.getStore()) return work();
-
     const previous = this.lastBatch;
     let release = () => {};
     this.lastBatch = new Promise((resolve) => (release = resolve));
@@ -29,7 +28,7 @@ export class SqliteBatches {
 
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      const result = await this.insideBatch.run(true, work);
+      const result = await work();
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
@@ -41,15 +40,21 @@ export class SqliteBatches {
   }
 
   /**
-   * One read-modify-write: inside a batch it joins the batch's
-   * transaction; outside, it waits for the open batch and runs in an
-   * IMMEDIATE transaction of its own, so another process cannot write
-   * between its read and its write.
+   * A write from outside any batch: it waits for the open batch, then runs
+   * in an IMMEDIATE transaction of its own, so another process cannot
+   * write between its read and its write.
    */
-  async write<Result>(work: () => Result): Promise<Result> {
-    if (this.insideBatch.getStore()) return work();
-
+  readonly outside: Writer = async (work) => {
     await this.lastBatch;
-    return this.single.immediate(work) as Result;
-  }
+
+    return this.single.immediate(work) as ReturnType<typeof work>;
+  };
+
+  /**
+   * A write of the open batch. Between awaits only a batch keeps a
+   * transaction open, so one that is open is this batch's; a write made
+   * after its batch has ended runs as an outside write.
+   */
+  readonly inside: Writer = async (work) =>
+    this.db.inTransaction ? work() : this.outside(work);
 }

@@ -1,44 +1,36 @@
-import type { Statement } from 'better-sqlite3';
-
-import { UniqueIndexViolationError } from '../../ports/errors.js';
-import { decodeCursor, encodeCursor } from '../../ports/read-cursor.js';
 import type {
-  ExpectedVersion,
-  Filter,
-  FindOptions,
-  IndexSpec,
-  InsertResult,
-  Page,
   ReadCollection,
   ReadDocument,
   ReadStore,
-  ReplaceResult,
-  Scalar,
-  Update,
-  UpdateOptions,
-  UpdateResult,
 } from '../../ports/read-store.js';
-import {
-  afterCursorClause,
-  fieldExpression,
-  InvalidFieldError,
-  orderByClause,
-  whereClause,
-  withIdLast,
-} from './document-query.js';
-import { applyUpdate } from './document-update.js';
+import { InvalidFieldError } from './document-query.js';
 import { SqliteBatches } from './sqlite-batches.js';
+import type { Writer } from './sqlite-batches.js';
+import { collectionPattern, SqliteCollection } from './sqlite-collection.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-interface Row {
-  id: string;
-  doc: string;
-  version: number;
-  position: bigint | null;
-}
+/** The collections of one connection, all writing through one writer. */
+class SqliteCollections {
+  private readonly collections = new Map<string, SqliteCollection<never>>();
 
-const collectionPattern = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly writer: Writer,
+  ) {}
+
+  get<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
+    if (!collectionPattern.test(name)) throw new InvalidFieldError(name);
+
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new SqliteCollection<never>(this.db, this.writer, name);
+      this.collections.set(name, collection);
+    }
+
+    return collection as unknown as ReadCollection<Doc>;
+  }
+}
 
 /**
  * The embedded read store: one table per collection in its own SQLite file
@@ -48,8 +40,9 @@ const collectionPattern = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
  */
 export class SqliteReadStore implements ReadStore {
   private readonly db: SqliteDatabase;
-  private readonly collections = new Map<string, SqliteCollection<never>>();
   private readonly batches: SqliteBatches;
+  private readonly collections: SqliteCollections;
+  private readonly batchStore: SqliteBatchStore;
 
   constructor(file: string) {
     // Read models can be rebuilt from the log, and a power loss takes the
@@ -58,22 +51,21 @@ export class SqliteReadStore implements ReadStore {
     // need not wait for the disk.
     this.db = openSqliteDatabase(file, { synchronous: 'NORMAL' });
     this.batches = new SqliteBatches(this.db);
+    this.collections = new SqliteCollections(this.db, this.batches.outside);
+    this.batchStore = new SqliteBatchStore(
+      this,
+      new SqliteCollections(this.db, this.batches.inside),
+    );
   }
 
   collection<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
-    if (!collectionPattern.test(name)) throw new InvalidFieldError(name);
-
-    let collection = this.collections.get(name);
-    if (!collection) {
-      collection = new SqliteCollection<never>(this.db, this.batches, name);
-      this.collections.set(name, collection);
-    }
-
-    return collection as unknown as ReadCollection<Doc>;
+    return this.collections.get<Doc>(name);
   }
 
-  inBatch<Result>(work: () => Promise<Result>): Promise<Result> {
-    return this.batches.batch(work);
+  inBatch<Result>(
+    work: (batch: ReadStore) => Promise<Result>,
+  ): Promise<Result> {
+    return this.batches.batch(() => work(this.batchStore));
   }
 
   async ping(): Promise<boolean> {
@@ -90,215 +82,29 @@ export class SqliteReadStore implements ReadStore {
   }
 }
 
-class SqliteCollection<
-  Doc extends ReadDocument,
-> implements ReadCollection<Doc> {
-  private readonly table: string;
-  private readonly statements: ReturnType<SqliteCollection<Doc>['prepare']>;
-
+/**
+ * The store as seen by the work of a batch: its writes join the batch's
+ * transaction. The connection stays the outer store's to close.
+ */
+class SqliteBatchStore implements ReadStore {
   constructor(
-    private readonly db: SqliteDatabase,
-    private readonly batches: SqliteBatches,
-    private readonly name: string,
-  ) {
-    this.table = `"rs_${name}"`;
-    db.exec(
-      `CREATE TABLE IF NOT EXISTS ${this.table} (
-         id TEXT PRIMARY KEY,
-         doc TEXT NOT NULL,
-         version INTEGER NOT NULL,
-         position INTEGER
-       )`,
-    );
-    this.statements = this.prepare();
+    private readonly outer: SqliteReadStore,
+    private readonly collections: SqliteCollections,
+  ) {}
+
+  collection<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
+    return this.collections.get<Doc>(name);
   }
 
-  async get(id: string): Promise<Doc | undefined> {
-    const row = this.row(id);
-
-    return row && toDocument<Doc>(row);
+  inBatch<Result>(
+    work: (batch: ReadStore) => Promise<Result>,
+  ): Promise<Result> {
+    return work(this);
   }
 
-  async insert(doc: Doc): Promise<InsertResult> {
-    try {
-      await this.batches.write(() =>
-        this.statements.insert.run(doc._id, serialise(doc), 1, null),
-      );
-      return 'inserted';
-    } catch (error) {
-      if (isConstraint(error)) return 'duplicate';
-      throw error;
-    }
+  ping(): Promise<boolean> {
+    return this.outer.ping();
   }
 
-  async replace(doc: Doc, expected: ExpectedVersion): Promise<ReplaceResult> {
-    return this.write(() => {
-      const row = this.row(doc._id);
-      const actual = row ? row.version : 'absent';
-      if (actual !== expected) return { kind: 'version-mismatch', actual };
-
-      const version = row ? row.version + 1 : 1;
-      this.statements.upsert.run(
-        doc._id,
-        serialise(doc),
-        version,
-        row?.position ?? null,
-      );
-      return { kind: 'written', version };
-    });
-  }
-
-  async update(
-    id: string,
-    update: Update,
-    { upsert = false, position }: UpdateOptions = {},
-  ): Promise<UpdateResult> {
-    return this.write(() => {
-      const row = this.row(id);
-      if (!row && !upsert) return 'missing';
-
-      const applied = row?.position ?? null;
-      if (position !== undefined && applied !== null && applied >= position) {
-        return 'skipped';
-      }
-
-      const current = row ? toDocument<Doc>(row) : ({ _id: id } as Doc);
-      this.statements.upsert.run(
-        id,
-        serialise(applyUpdate(current, update)),
-        row ? row.version + 1 : 1,
-        position ?? applied,
-      );
-      return 'applied';
-    });
-  }
-
-  async find(filter: Filter, options: FindOptions = {}): Promise<Page<Doc>> {
-    const sort = withIdLast(options.sort);
-    const where = whereClause(filter);
-    const after = options.cursor
-      ? afterCursorClause(sort, decodeCursor(options.cursor, sort.length))
-      : { sql: '1', params: [] };
-    const limit = options.limit ?? -1;
-
-    const rows = this.db
-      .prepare<unknown[], Row>(
-        `SELECT id, doc, version, position FROM ${this.table}
-         WHERE ${where.sql} AND ${after.sql}
-         ORDER BY ${orderByClause(sort)} LIMIT ?`,
-      )
-      .safeIntegers(true)
-      .all(...where.params, ...after.params, limit < 0 ? -1 : limit + 1)
-      .map((row) => toDocument<Doc>(normalise(row)));
-
-    const more = limit >= 0 && rows.length > limit;
-    const items = more ? rows.slice(0, limit) : rows;
-    const last = items[items.length - 1];
-
-    return more && last
-      ? { items, next: encodeCursor(sortValues(last, sort)) }
-      : { items };
-  }
-
-  async deleteMany(filter: Filter): Promise<number> {
-    const where = whereClause(filter);
-
-    const remove = this.db.prepare(
-      `DELETE FROM ${this.table} WHERE ${where.sql}`,
-    );
-
-    return this.batches.write(() => remove.run(...where.params).changes);
-  }
-
-  async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
-    for (const index of indexes) {
-      if (!collectionPattern.test(index.name)) {
-        throw new InvalidFieldError(index.name);
-      }
-      const columns = index.fields
-        .map(
-          ([field, direction]) =>
-            `${fieldExpression(field)} ${direction === 1 ? 'ASC' : 'DESC'}`,
-        )
-        .join(', ');
-      await this.batches.write(() =>
-        this.db.exec(
-          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS
-             "rs_${this.name}__${index.name}" ON ${this.table} (${columns})`,
-        ),
-      );
-    }
-  }
-
-  /** A read-modify-write, with unique-index clashes made ours. */
-  private async write<Result>(work: () => Result): Promise<Result> {
-    try {
-      return await this.batches.write(work);
-    } catch (error) {
-      if (isConstraint(error)) {
-        throw new UniqueIndexViolationError(this.name, { cause: error });
-      }
-      throw error;
-    }
-  }
-
-  private row(id: string): Row | undefined {
-    const row = this.statements.get.get(id);
-
-    return row && normalise(row);
-  }
-
-  private prepare() {
-    return {
-      get: (
-        this.db.prepare(
-          `SELECT id, doc, version, position FROM ${this.table} WHERE id = ?`,
-        ) as Statement<[string], Row>
-      ).safeIntegers(true),
-      insert: this.db.prepare<[string, string, number, bigint | null]>(
-        `INSERT INTO ${this.table} (id, doc, version, position)
-         VALUES (?, ?, ?, ?)`,
-      ),
-      upsert: this.db.prepare<[string, string, number, bigint | null]>(
-        `INSERT INTO ${this.table} (id, doc, version, position)
-         VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc,
-           version = excluded.version, position = excluded.position`,
-      ),
-    };
-  }
-}
-
-/** Safe integers make every integer a bigint; only positions need that. */
-function normalise(row: Row): Row {
-  return { ...row, version: Number(row.version) };
-}
-
-function toDocument<Doc extends ReadDocument>(row: Row): Doc {
-  const fields = JSON.parse(row.doc) as Omit<Doc, '_id' | '_version'>;
-
-  return { _id: row.id, _version: row.version, ...fields } as Doc;
-}
-
-/** The caller's fields only: `_id` and `_version` live in their columns. */
-function serialise(doc: ReadDocument): string {
-  const { _id, _version, ...fields } = doc;
-
-  return JSON.stringify(fields);
-}
-
-function sortValues(doc: ReadDocument, sort: [string, unknown][]): Scalar[] {
-  return sort.map(([field]) => {
-    let value: unknown = doc;
-    for (const key of field.split('.')) {
-      value = (value as Record<string, unknown> | undefined)?.[key];
-    }
-    return (value ?? null) as Scalar;
-  });
-}
-
-function isConstraint(error: unknown): boolean {
-  return String((error as { code?: unknown }).code).startsWith(
-    'SQLITE_CONSTRAINT',
-  );
+  async close(): Promise<void> {}
 }
