@@ -2,6 +2,7 @@ import { perSecond } from './measure.js';
 import type { Sampled, Timing } from './measure.js';
 import { fillBatch } from './raw-baselines.js';
 import { eventsPerBulkAppend } from './store-runs.js';
+import { formatTable } from './text-table.js';
 
 export interface Results {
   writers: number;
@@ -20,9 +21,6 @@ export const rawBatchSize = 64;
 
 const readTargetSeconds = 10;
 const groupCommitTarget = 0.5;
-
-type Row = readonly string[];
-type Align = 'left' | 'right';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -63,24 +61,6 @@ function sampledRow(
   unit: string,
 ) {
   return row(label, total, unit, roundRates);
-}
-
-function formatTable(rows: readonly Row[], aligns: readonly Align[]) {
-  const widths = aligns.map((_, column) =>
-    Math.max(...rows.map((cells) => cells[column]!.length)),
-  );
-  const line = (cells: Row) =>
-    cells
-      .map((cell, column) =>
-        aligns[column] === 'left'
-          ? cell.padEnd(widths[column]!)
-          : cell.padStart(widths[column]!),
-      )
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-
-  return [line(rows[0]!), rule, ...rows.slice(1).map(line)];
 }
 
 function measurementTable(results: Results): string[] {
