@@ -47,7 +47,7 @@ export function counterTick(n: number, size: LogSize): NewEvent {
   };
 }
 
-export function counterId(counter: number): string {
+function counterId(counter: number): string {
   return `counter-${counter.toString().padStart(6, '0')}`;
 }
 

@@ -34,9 +34,10 @@ export function sqliteTargets(dir: string): ReadStoreTargets {
 export function mongoTargets(server: string): ReadStoreTargets {
   const run = randomUUID().slice(0, 8);
   const names = [`hakkiri_crash_${run}`, `hakkiri_clean_${run}`];
-  const [crashed, clean] = names.map(
-    (name): ReadStoreSpec => ({ kind: 'mongodb', url: inDatabase(server, name) }),
-  );
+  const [crashed, clean] = names.map((name): ReadStoreSpec => ({
+    kind: 'mongodb',
+    url: inDatabase(server, name),
+  }));
 
   return {
     crashed: crashed!,

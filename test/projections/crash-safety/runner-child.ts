@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 import { silentLogger } from '../../../src/logger.js';
 import type { RecordedEvent } from '../../../src/ports/event-store.js';
 import { ProjectionRunner } from '../../../src/projections/projection-runner.js';
@@ -6,41 +8,44 @@ import { SqliteEventStore } from '../../../src/storage/sqlite/sqlite-event-store
 import { counterProjection } from './counter-projection.js';
 import { openReadStore } from './read-store-targets.js';
 import type {
-  ReadStoreSpec,
-  RunnerMessage,
+  RunnerChildOptions,
+  RunnerReport,
   StopCommand,
 } from './runner-messages.js';
 
 // A projection runner on its own, as the server would run it, for the test
 // process to kill at will. It reports how far it got every few
 // milliseconds, and stops cleanly only when told to.
-const [eventsFile, specJson] = process.argv.slice(2);
-if (!eventsFile || !specJson || process.send === undefined) {
-  throw new Error('Usage: fork runner-child.ts <events file> <store spec>');
+const [optionsJson] = process.argv.slice(2);
+if (optionsJson === undefined || process.send === undefined) {
+  throw new Error('Usage: fork runner-child.ts <options as JSON>');
 }
+const options = JSON.parse(optionsJson) as RunnerChildOptions;
 
 const reportEveryMs = 20;
 
 const eventStore = new SqliteEventStore({
-  file: eventsFile,
+  file: options.eventsFile,
   logger: silentLogger(),
 });
-const readStore = await openReadStore(JSON.parse(specJson) as ReadStoreSpec);
+const readStore = await openReadStore(options.readStore);
 
+// A SQLite batch runs without yielding, so reports come between batches
+// only. The progress file tells how far the child got when it died: the
+// kernel holds each write, whatever happens to the process after it.
+const progress = fs.openSync(options.progressFile, 'w');
 let lastApplied: bigint | undefined;
 const projection = counterProjection((recorded: RecordedEvent) => {
   lastApplied = recorded.position;
+  fs.writeSync(progress, lastApplied.toString().padStart(20), 0);
 });
 const runner = new ProjectionRunner({
   eventStore,
   readStore,
   logger: silentLogger(),
   projections: [projection],
+  batchSize: options.batchSize,
 });
-
-function send(message: RunnerMessage): void {
-  process.send!(message);
-}
 
 function status(): ProjectionStatus {
   return runner.status()[0]!;
@@ -53,20 +58,21 @@ function position(checkpoint: string | null): bigint | undefined {
 await runner.start();
 const startedFrom = position(status().checkpoint);
 
-function report(): void {
+function report(): RunnerReport {
   const { state, checkpoint, lastError } = status();
-  send({
+
+  return {
     kind: 'report',
     state,
     startedFrom,
     checkpoint: position(checkpoint),
     lastApplied,
     ...(lastError ? { failure: lastError.message } : {}),
-  });
+  };
 }
 
-const reporting = setInterval(report, reportEveryMs);
-report();
+const reporting = setInterval(() => process.send!(report()), reportEveryMs);
+process.send(report());
 
 process.on('message', (command: StopCommand) => {
   if (command.kind !== 'stop') return;
@@ -74,11 +80,10 @@ process.on('message', (command: StopCommand) => {
   clearInterval(reporting);
   void (async () => {
     await runner.stop();
-    report();
     await readStore.close();
     await eventStore.close();
-    send({ kind: 'stopped' });
-    process.disconnect();
+    // The last report says 'stopped'; exit once it is on its way.
+    process.send!(report(), () => process.exit(0));
   })();
 });
 

@@ -7,8 +7,17 @@ import type { ProjectionState } from '../../../src/projections/projection-status
 
 /** Where the child keeps the read models. Events are always in SQLite. */
 export type ReadStoreSpec =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'mongodb'; url: string };
+  { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+
+/** What a child is started with, as one JSON argument. */
+export interface RunnerChildOptions {
+  eventsFile: string;
+  readStore: ReadStoreSpec;
+  /** Where the child writes the position of each event it applies. */
+  progressFile: string;
+  /** Most events per batch: a checkpoint is stored after each. */
+  batchSize: number;
+}
 
 /** Sent by the child every few milliseconds while it runs. */
 export interface RunnerReport {
@@ -22,12 +31,6 @@ export interface RunnerReport {
   lastApplied: bigint | undefined;
   failure?: string;
 }
-
-export interface RunnerStopped {
-  kind: 'stopped';
-}
-
-export type RunnerMessage = RunnerReport | RunnerStopped;
 
 export interface StopCommand {
   kind: 'stop';
