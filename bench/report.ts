@@ -2,7 +2,7 @@ import { perSecond } from './measure.js';
 import type { Sampled, Timing } from './measure.js';
 import { fillBatch } from './raw-baselines.js';
 import { eventsPerBulkAppend } from './store-runs.js';
-import { formatTable } from './text-table.js';
+import { formatTable, measurementAligns } from './text-table.js';
 
 export interface Results {
   writers: number;
@@ -114,14 +114,7 @@ function measurementTable(results: Results): string[] {
     ),
   ];
 
-  return formatTable(rows, [
-    'left',
-    'right',
-    'right',
-    'right',
-    'left',
-    'right',
-  ]);
+  return formatTable(rows, measurementAligns);
 }
 
 function ratioTable(results: Results): string[] {

@@ -22,3 +22,13 @@ export function formatTable(
 
   return [line(rows[0]!), rule, ...rows.slice(1).map(line)];
 }
+
+/** The columns of a measurement table: label, count, time, rate, unit, spread. */
+export const measurementAligns: readonly Align[] = [
+  'left',
+  'right',
+  'right',
+  'right',
+  'left',
+  'right',
+];

@@ -1,6 +1,6 @@
 import { perSecond } from '../measure.js';
 import type { Sampled, Timing } from '../measure.js';
-import { formatTable } from '../text-table.js';
+import { formatTable, measurementAligns } from '../text-table.js';
 import type { Row } from '../text-table.js';
 
 /** One store's passes: the runner's catch-up and the raw driver's writes. */
@@ -104,14 +104,7 @@ function measurementTable({ batchSize, sqlite, mongo }: ProjectionResults) {
     ),
   ];
 
-  return formatTable(rows, [
-    'left',
-    'right',
-    'right',
-    'right',
-    'left',
-    'right',
-  ]);
+  return formatTable(rows, measurementAligns);
 }
 
 function verdict(ok: boolean): string {
