@@ -10,6 +10,7 @@ const layers = {
   projections: ['commands', 'api', 'storage'],
   api: ['storage'],
   storage: ['commands', 'projections', 'api'],
+  crypto: ['commands', 'projections', 'api', 'storage'],
   ports: ['commands', 'projections', 'api', 'storage'],
 };
 

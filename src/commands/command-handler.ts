@@ -31,6 +31,11 @@ export interface HandleResult<State, Event> {
   state: State;
   revision: ActualRevision;
   events: Event[];
+  /**
+   * The global position of the last event appended, absent when the
+   * command changed nothing. Read models that reach it show the change.
+   */
+  position?: bigint;
 }
 
 export interface CommandHandlerOptions<
@@ -102,12 +107,17 @@ export class CommandHandler<State, Command, Event extends DomainEvent> {
 
     const result = await store.append(
       streamName,
-      events.map((event) => this.toNewEvent(event, context)),
+      events.map((event) => toNewEvent(event, context, this.options.codec)),
       expectedRevision ?? revision,
     );
     const next = events.reduce(decider.evolve, state);
 
-    return { state: next, revision: result.nextRevision, events };
+    return {
+      state: next,
+      revision: result.nextRevision,
+      events,
+      position: result.position,
+    };
   }
 
   private async load(
@@ -135,16 +145,18 @@ export class CommandHandler<State, Command, Event extends DomainEvent> {
 
     return { state, revision: last?.revision ?? 'no_stream' };
   }
+}
 
-  private toNewEvent(event: Event, context: CommandContext): NewEvent {
-    return {
-      id: newEventId(),
-      type: event.type,
-      data: event.data as EventData,
-      metadata: {
-        ...context,
-        schemaVersion: this.options.codec.schemaVersion(event.type),
-      },
-    };
-  }
+/** An event of ours, with who asked and its schema version, for the store. */
+export function toNewEvent<Event extends DomainEvent>(
+  event: Event,
+  context: CommandContext,
+  codec: EventCodec<Event>,
+): NewEvent {
+  return {
+    id: newEventId(),
+    type: event.type,
+    data: event.data as EventData,
+    metadata: { ...context, schemaVersion: codec.schemaVersion(event.type) },
+  };
 }

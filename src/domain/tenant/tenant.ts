@@ -33,7 +33,12 @@ const displayNameSchema = z.string().trim().min(1).max(200);
 
 const addressSchema = z.union([z.ipv4(), z.ipv6()]);
 
-export const tenantStreamName = (tenantId: string) => `tenant-${tenantId}`;
+/**
+ * A tenant's stream is named by its slug, so the event store itself keeps
+ * slugs unique: creating a second tenant with a taken slug meets a stream
+ * that exists.
+ */
+export const tenantStreamName = (slug: string) => `tenant-${slug}`;
 
 export const tenantDecider: Decider<TenantState, TenantCommand, TenantEvent> = {
   initialState: () => ({ status: 'absent' }),
