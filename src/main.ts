@@ -1,11 +1,17 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
-import type { RequestListener, Server } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import type { RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Server } from 'node:net';
 import { pathToFileURL } from 'node:url';
 
 import { createApp } from './api/app.js';
+import { eventStoreProbe, readStoreProbe } from './api/readiness.js';
+import { refusingAuthenticator } from './api/refusing-authenticator.js';
+import type { Authenticator, RouteDefinition } from './api/route-definition.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { Config } from './config/config.js';
+import { checkTransport } from './config/transport-settings.js';
+import type { TlsFiles } from './config/transport-settings.js';
 import { createLogger } from './logger.js';
 import type { EventStore } from './ports/event-store.js';
 import type { Logger } from './ports/logger.js';
@@ -31,13 +37,48 @@ export interface RunningService {
  */
 const projections: Projection[] = [];
 
+/** What the API is built from once the stores are open. */
+export interface ServiceParts {
+  config: Config;
+  logger: Logger;
+  eventStore: EventStore;
+  readStore: ReadStore;
+}
+
+/** The routes the API serves, and who may call the protected ones. */
+export interface ApiWiring {
+  routes: RouteDefinition[];
+  authenticator: Authenticator;
+}
+
+/** Builds the API's routes and authenticator over the open stores. */
+export type ApiFactory = (
+  parts: ServiceParts,
+) => ApiWiring | Promise<ApiWiring>;
+
+export interface ServiceOptions {
+  api?: ApiFactory;
+}
+
+/**
+ * No routes beyond the probes and the OpenAPI document, and no token is
+ * accepted: nothing of a tenant can be reached until identity is wired.
+ */
+const closedApi: ApiFactory = () => ({
+  routes: [],
+  authenticator: refusingAuthenticator,
+});
+
 /** The composition root: config in, adapters wired to ports, server up. */
 export async function startService(
   config: Config,
   logger: Logger,
+  { api = closedApi }: ServiceOptions = {},
 ): Promise<RunningService> {
-  const eventStore = openEventStore(config, logger);
-  const readStore = await openReadStore(config, logger);
+  // Checked again here for configs built in code rather than loaded.
+  checkTransport(config);
+
+  const { eventStore, readStore, close } = await openStores(config, logger);
   const runner = new ProjectionRunner({
     eventStore,
     readStore,
@@ -45,11 +86,33 @@ export async function startService(
     projections,
   });
   await runner.start();
-  const app = createApp({ logger });
+  const closeStores = async () => {
+    await runner.stop();
+    await close();
+  };
 
-  const server = await listen(app.callback(), config.host, config.port);
+  let server: Server;
+  try {
+    const wiring = await api({ config, logger, eventStore, readStore });
+    const app = createApp({
+      logger,
+      ...wiring,
+      readiness: [eventStoreProbe(eventStore), readStoreProbe(readStore)],
+      bodyLimitBytes: config.bodyLimitBytes,
+      transport: {
+        tls: config.tls !== undefined,
+        trustProxy: config.trustProxy,
+      },
+    });
+    server = await listen(app.callback(), config);
+  } catch (error) {
+    await closeStores();
+    throw error;
+  }
+
   const { port } = server.address() as AddressInfo;
-  const url = `http://${hostForUrl(config.host)}:${port}`;
+  const scheme = config.tls ? 'https' : 'http';
+  const url = `${scheme}://${hostForUrl(config.host)}:${port}`;
   logger.info(
     {
       url,
@@ -68,7 +131,36 @@ export async function startService(
     // last checkpoints, then the stores close.
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await runner.stop();
+      await closeStores();
+    },
+  };
+}
+
+/** The configured stores, open; the CLI works on them too. */
+export interface OpenStores {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  close(): Promise<void>;
+}
+
+/** Opens the event store and the read store the config names. */
+export async function openStores(
+  config: Config,
+  logger: Logger,
+): Promise<OpenStores> {
+  const eventStore = openEventStore(config, logger);
+  let readStore: ReadStore;
+  try {
+    readStore = await openReadStore(config, logger);
+  } catch (error) {
+    await eventStore.close();
+    throw error;
+  }
+
+  return {
+    eventStore,
+    readStore,
+    close: async () => {
       await readStore.close();
       await eventStore.close();
     },
@@ -96,14 +188,26 @@ async function openReadStore(
 
 function listen(
   handler: RequestListener,
-  host: string,
-  port: number,
+  config: Pick<Config, 'host' | 'port' | 'tls'>,
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(handler);
+    const server = serverFor(handler, config.tls);
     server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
+    server.listen(config.port, config.host, () => resolve(server));
   });
+}
+
+/** With a certificate the server speaks HTTPS only, never plain HTTP. */
+function serverFor(
+  handler: RequestListener,
+  tls: TlsFiles | undefined,
+): Server {
+  if (tls === undefined) return createHttpServer(handler);
+
+  return createHttpsServer(
+    { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' },
+    handler,
+  );
 }
 
 function hostForUrl(host: string): string {

@@ -1,20 +1,17 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 import { z } from 'zod';
 
-import { HakkiriError } from '../domain/hakkiri-error.js';
+import { ConfigError } from './config-error.js';
+import {
+  checkTransport,
+  publicUrlOf,
+  tlsFilesOf,
+} from './transport-settings.js';
+import type { TlsFiles } from './transport-settings.js';
 
-/** A setting the service cannot start with. The message names it. */
-export class ConfigError extends HakkiriError {
-  readonly code = 'invalid_config';
-
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable}: ${problem}`);
-  }
-}
+export { ConfigError };
 
 const logLevels = [
   'fatal',
@@ -96,7 +93,44 @@ const environmentSchema = z.object({
       'must be a mongodb:// connection string',
     )
     .optional(),
+  HAKKIRI_TLS_CERT: z.string().optional(),
+  HAKKIRI_TLS_KEY: z.string().optional(),
+  HAKKIRI_TRUST_PROXY: z
+    .stringbool({ error: 'must be true or false' })
+    .default(false),
+  HAKKIRI_BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number')
+    .min(1024, 'must be 1024 to 10485760')
+    .max(10 * 1024 * 1024, 'must be 1024 to 10485760')
+    .default(100 * 1024),
+  HAKKIRI_EGRESS_IPS: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()))
+    .refine(
+      (entries) => entries.every((entry) => isIP(entry) !== 0),
+      'must be a comma-separated list of IPv4 or IPv6 addresses',
+    )
+    .optional(),
+  HAKKIRI_PUBLIC_URL: z.string().optional(),
+  HAKKIRI_SESSION_TTL_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 1440')
+    .max(1440, 'must be 1 to 1440')
+    .default(15),
+  HAKKIRI_SESSION_SECRET: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+      'must be base64',
+    )
+    .transform((text) => Buffer.from(text, 'base64'))
+    .refine((secret) => secret.length >= 32, 'must hold at least 32 bytes')
+    .optional(),
 });
+
+type Environment = z.output<typeof environmentSchema>;
 
 export interface Config {
   environment: 'development' | 'test' | 'production';
@@ -108,6 +142,21 @@ export interface Config {
     { kind: 'sqlite'; file: string } | { kind: 'eventstoredb'; url: string };
   readStore:
     { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  /** Present when the server itself speaks HTTPS. */
+  tls: TlsFiles | undefined;
+  /** A TLS-terminating proxy is in front and sets X-Forwarded-*. */
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  /** The addresses customers' firewalls must allow, shown to tenants. */
+  egressAddresses: string[];
+  /** Where clients reach the API; webhook URLs are built on it. */
+  publicUrl: string;
+  sessionTtlMinutes: number;
+  /**
+   * Signs session tokens. Absent outside production, where the identity
+   * code keeps a development secret in the data folder instead.
+   */
+  sessionSecret?: Buffer;
 }
 
 /**
@@ -123,6 +172,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 
   const vars = parsed.data;
   const dataDir = path.resolve(vars.HAKKIRI_DATA_DIR);
+  const tls = tlsFilesOf(vars.HAKKIRI_TLS_CERT, vars.HAKKIRI_TLS_KEY);
+  checkTransport({
+    host: vars.HAKKIRI_HOST,
+    tls,
+    trustProxy: vars.HAKKIRI_TRUST_PROXY,
+  });
 
   return {
     environment: vars.NODE_ENV,
@@ -136,7 +191,32 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     readStore: vars.MONGODB_URL
       ? { kind: 'mongodb', url: vars.MONGODB_URL }
       : { kind: 'sqlite', file: path.join(dataDir, 'read-models.sqlite') },
+    tls,
+    trustProxy: vars.HAKKIRI_TRUST_PROXY,
+    bodyLimitBytes: vars.HAKKIRI_BODY_LIMIT_BYTES,
+    egressAddresses: vars.HAKKIRI_EGRESS_IPS ?? [],
+    publicUrl: publicUrlOf({
+      given: vars.HAKKIRI_PUBLIC_URL,
+      production: vars.NODE_ENV === 'production',
+      host: vars.HAKKIRI_HOST,
+      port: vars.HAKKIRI_PORT,
+      tls,
+    }),
+    sessionTtlMinutes: vars.HAKKIRI_SESSION_TTL_MINUTES,
+    sessionSecret: sessionSecretOf(vars),
   };
+}
+
+function sessionSecretOf(vars: Environment): Buffer | undefined {
+  const secret = vars.HAKKIRI_SESSION_SECRET;
+  if (secret === undefined && vars.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'HAKKIRI_SESSION_SECRET',
+      'is required in production',
+    );
+  }
+
+  return secret;
 }
 
 /** An empty variable means "not set", as in most shells' habits. */
