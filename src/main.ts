@@ -6,16 +6,20 @@ import { pathToFileURL } from 'node:url';
 
 import { createApp } from './api/app.js';
 import { eventStoreProbe, readStoreProbe } from './api/readiness.js';
-import { refusingAuthenticator } from './api/refusing-authenticator.js';
+import { identityRoutes } from './api/identity/identity-routes.js';
+import { identityServices } from './api/identity/identity-services.js';
 import type { Authenticator, RouteDefinition } from './api/route-definition.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { Config } from './config/config.js';
+import { developmentSecret } from './config/dev-secret.js';
 import { checkTransport } from './config/transport-settings.js';
 import type { TlsFiles } from './config/transport-settings.js';
+import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
 import { createLogger } from './logger.js';
 import type { EventStore } from './ports/event-store.js';
 import type { Logger } from './ports/logger.js';
 import type { ReadStore } from './ports/read-store.js';
+import { identityProjection } from './projections/identity/identity-projection.js';
 import type { Projection } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
@@ -31,11 +35,8 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/**
- * The projections that keep the read models. None yet: the first arrive
- * with the tenancy and analytics read models.
- */
-const projections: Projection[] = [];
+/** The projections that keep the read models. */
+const projections: Projection[] = [identityProjection];
 
 /** What the API is built from once the stores are open. */
 export interface ServiceParts {
@@ -60,20 +61,41 @@ export interface ServiceOptions {
   api?: ApiFactory;
 }
 
-/**
- * No routes beyond the probes and the OpenAPI document, and no token is
- * accepted: nothing of a tenant can be reached until identity is wired.
- */
-const closedApi: ApiFactory = () => ({
-  routes: [],
-  authenticator: refusingAuthenticator,
-});
+/** Sessions, users and the tenant's account, over the open stores. */
+const identityApi: ApiFactory = ({ config, logger, eventStore, readStore }) => {
+  const identity = identityServices({
+    eventStore,
+    readStore,
+    logger,
+    hasher: new Argon2PasswordHasher(),
+    sessionSecret:
+      config.sessionSecret ?? developmentSessionSecret(config, logger),
+    sessionTtlMinutes: config.sessionTtlMinutes,
+  });
+
+  return {
+    routes: identityRoutes(identity, config.publicUrl),
+    authenticator: identity.authenticator,
+  };
+};
+
+/** Config refuses to start production without HAKKIRI_SESSION_SECRET. */
+function developmentSessionSecret(config: Config, logger: Logger): Buffer {
+  return developmentSecret(
+    {
+      dataDir: config.dataDir,
+      file: 'session-secret',
+      variable: 'HAKKIRI_SESSION_SECRET',
+    },
+    logger,
+  );
+}
 
 /** The composition root: config in, adapters wired to ports, server up. */
 export async function startService(
   config: Config,
   logger: Logger,
-  { api = closedApi }: ServiceOptions = {},
+  { api = identityApi }: ServiceOptions = {},
 ): Promise<RunningService> {
   // Checked again here for configs built in code rather than loaded.
   checkTransport(config);
