@@ -2,11 +2,14 @@ import { expect } from 'chai';
 import { z } from 'zod';
 
 import { buildApi } from '../../src/api/app.js';
+import { identityRoutes } from '../../src/api/identity/identity-routes.js';
 import type { Api } from '../../src/api/app.js';
 import { openApiPath } from '../../src/api/openapi-document.js';
 import type { OpenApiDocument } from '../../src/api/openapi-document.js';
 import { defineRoute } from '../../src/api/route-definition.js';
 import { silentLogger } from '../../src/logger.js';
+import { identityFixture } from '../support/identity-fixture.js';
+import type { IdentityFixture } from '../support/identity-fixture.js';
 import { sampleRoutes } from './sample-routes.js';
 import { serve } from './served-app.js';
 
@@ -157,5 +160,49 @@ describe('the OpenAPI document', function () {
     expect(operation(document, '/v1/tags', 'put')?.operationId).to.equal(
       'putTags',
     );
+  });
+});
+
+describe("the OpenAPI document of the service's own routes", function () {
+  let fixture: IdentityFixture;
+  let api: Api;
+
+  before(async function () {
+    fixture = await identityFixture();
+    api = buildApi({
+      logger: silentLogger(),
+      routes: identityRoutes(fixture, 'https://hakkiri.example'),
+      authenticator: fixture.authenticator,
+    });
+  });
+
+  after(async function () {
+    await fixture.dispose();
+  });
+
+  it('describes every identity route', function () {
+    expect(undocumented(api)).to.deep.equal([]);
+    expect(api.document.paths).to.include.keys(
+      '/v1/sessions',
+      '/v1/me',
+      '/v1/users/{id}',
+      '/v1/account/network',
+    );
+  });
+
+  it('lists 429 on login and 404 on a user', function () {
+    const login = operation(api.document, '/v1/sessions', 'post')!;
+    const user = operation(api.document, '/v1/users/{id}', 'get')!;
+
+    expect(Object.keys(login.responses)).to.include.members([
+      '201',
+      '401',
+      '429',
+    ]);
+    expect(Object.keys(user.responses)).to.include.members([
+      '200',
+      '403',
+      '404',
+    ]);
   });
 });
