@@ -13,14 +13,25 @@ export interface EventDefinition<Type extends string, Data> {
   type: Type;
   schemaVersion: number;
   schema: z.ZodType<Data>;
+  /**
+   * The top-level fields that carry customer content or identity. They are
+   * encrypted before the event leaves the process, and decrypted before
+   * the schema checks it on the way back.
+   */
+  encrypted: readonly string[];
+}
+
+export interface EventOptions<Data> {
+  encrypted?: readonly (keyof Data & string)[];
 }
 
 export function defineEvent<Type extends string, Data>(
   type: Type,
   schemaVersion: number,
   schema: z.ZodType<Data>,
+  { encrypted = [] }: EventOptions<Data> = {},
 ): EventDefinition<Type, Data> {
-  return { type, schemaVersion, schema };
+  return { type, schemaVersion, schema, encrypted };
 }
 
 /** The union of the events a list of definitions describes. */

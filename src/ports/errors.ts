@@ -59,3 +59,15 @@ export class UniqueIndexViolationError extends HakkiriError {
     super(`A unique index of ${collection} refused the write`, options);
   }
 }
+
+/**
+ * The tenant was deleted and its keys with it: its data can no longer be
+ * read by anyone. Stores that encrypt answer this for every read of it.
+ */
+export class TenantKeysDeletedError extends HakkiriError {
+  readonly code = 'tenant_keys_deleted';
+
+  constructor(readonly tenantId: string) {
+    super(`The keys of tenant ${tenantId} were deleted`);
+  }
+}

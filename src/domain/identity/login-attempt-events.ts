@@ -30,6 +30,7 @@ export const loginAttemptEvents = [
       /** Set when the attempt met a lock: when that lock ends. */
       lockedUntil: z.string().optional(),
     }),
+    { encrypted: ['address'] },
   ),
 ] as const;
 

@@ -20,6 +20,7 @@ export const userEvents = [
       role: z.enum(roles),
       passwordHash: z.string().min(1),
     }),
+    { encrypted: ['username', 'passwordHash'] },
   ),
   defineEvent(
     'UserRoleChanged',

@@ -12,12 +12,23 @@ export const tenantEvents = [
       slug: z.string().min(1),
       displayName: z.string().min(1),
     }),
+    { encrypted: ['slug', 'displayName'] },
   ),
-  defineEvent('TenantRenamed', 1, z.object({ displayName: z.string().min(1) })),
+  defineEvent(
+    'TenantRenamed',
+    1,
+    z.object({ displayName: z.string().min(1) }),
+    { encrypted: ['displayName'] },
+  ),
   defineEvent(
     'EgressAddressesAssigned',
     1,
     z.object({ addresses: z.array(z.string()) }),
+  ),
+  defineEvent(
+    'TenantDeleted',
+    1,
+    z.object({ tenantId: z.string().min(1), deletedAt: z.string() }),
   ),
 ] as const;
 

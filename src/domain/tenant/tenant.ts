@@ -14,10 +14,12 @@ export type TenantCommand =
       egressAddresses: string[];
     }
   | { type: 'RenameTenant'; displayName: string }
-  | { type: 'AssignEgressAddresses'; addresses: string[] };
+  | { type: 'AssignEgressAddresses'; addresses: string[] }
+  | { type: 'DeleteTenant'; at: Date };
 
 export type TenantState =
   | { status: 'absent' }
+  | { status: 'deleted' }
   | {
       status: 'active';
       tenantId: string;
@@ -54,6 +56,8 @@ function decide(command: TenantCommand, state: TenantState): TenantEvent[] {
       return rename(command.displayName, state);
     case 'AssignEgressAddresses':
       return assignEgress(command.addresses, state);
+    case 'DeleteTenant':
+      return remove(command.at, state);
     default:
       return unreachable(command);
   }
@@ -101,25 +105,40 @@ function assignEgress(addresses: string[], state: TenantState): TenantEvent[] {
   return [{ type: 'EgressAddressesAssigned', data: { addresses: valid } }];
 }
 
+/** Deleting twice changes nothing; the slug stays retired. */
+function remove(at: Date, state: TenantState): TenantEvent[] {
+  if (state.status === 'deleted') return [];
+  const tenant = existing(state);
+
+  return [
+    {
+      type: 'TenantDeleted',
+      data: { tenantId: tenant.tenantId, deletedAt: at.toISOString() },
+    },
+  ];
+}
+
 function evolve(state: TenantState, event: TenantEvent): TenantState {
   switch (event.type) {
     case 'TenantCreated':
       return { status: 'active', ...event.data, egressAddresses: [] };
     case 'TenantRenamed':
-      return state.status === 'absent'
+      return state.status !== 'active'
         ? state
         : { ...state, displayName: event.data.displayName };
     case 'EgressAddressesAssigned':
-      return state.status === 'absent'
+      return state.status !== 'active'
         ? state
         : { ...state, egressAddresses: event.data.addresses };
+    case 'TenantDeleted':
+      return { status: 'deleted' };
     default:
       return unreachable(event);
   }
 }
 
 function existing(state: TenantState) {
-  if (state.status === 'absent') {
+  if (state.status !== 'active') {
     throw new DomainError('tenant_not_found', 'not_found', 'No such tenant');
   }
 

@@ -1,0 +1,105 @@
+import { createHmac } from 'node:crypto';
+
+import type { JsonValue } from '../ports/event-store.js';
+import { nonceBytes, open, seal, tagBytes } from './aes-gcm.js';
+import { DecryptionError } from './crypto-errors.js';
+import type { Keyring } from './keyring.js';
+
+/** Where a value lives. The ciphertext is bound to all three. */
+export interface FieldAddress {
+  tenantId: string;
+  /** The stream name of an event, or the collection and id of a document. */
+  record: string;
+  /** The field's path within the record. */
+  field: string;
+}
+
+/** Marks a stored value as sealed, and names the layout that follows. */
+const prefix = 'enc:';
+const formatVersion = 1;
+/** Format byte and 32-bit key version. */
+const headerBytes = 5;
+
+/**
+ * Encrypts single values with AES-256-GCM under the tenant's current data
+ * key. The stored form is `enc:` and base64 of: a format byte, the key
+ * version (32 bits), a random 96-bit nonce, the ciphertext and the tag.
+ * The header and the value's address are the AAD, so a ciphertext moved
+ * to another field, record or tenant, or relabelled, does not open.
+ */
+export class FieldCipher {
+  constructor(private readonly keyring: Keyring) {}
+
+  async encrypt(address: FieldAddress, value: JsonValue): Promise<string> {
+    const { version, key } = await this.keyring.currentDataKey(
+      address.tenantId,
+    );
+    const header = Buffer.alloc(headerBytes);
+    header.writeUInt8(formatVersion, 0);
+    header.writeUInt32BE(version, 1);
+
+    const plaintext = Buffer.from(JSON.stringify(value));
+    const sealed = seal(key, plaintext, aad(header, address));
+
+    return prefix + Buffer.concat([header, sealed]).toString('base64');
+  }
+
+  /** Throws DecryptionError for anything that is not a value it sealed. */
+  async decrypt(address: FieldAddress, stored: string): Promise<JsonValue> {
+    const bytes = parse(stored);
+    const header = bytes.subarray(0, headerBytes);
+    const key = await this.keyring.dataKey(
+      address.tenantId,
+      header.readUInt32BE(1),
+    );
+    if (!key) throw new DecryptionError('unknown_key');
+
+    let plaintext: Buffer;
+    try {
+      plaintext = open(key, bytes.subarray(headerBytes), aad(header, address));
+    } catch (error) {
+      throw new DecryptionError('authentication', { cause: error });
+    }
+
+    return JSON.parse(plaintext.toString('utf8')) as JsonValue;
+  }
+
+  /**
+   * A keyed digest for equality lookups on an encrypted value: equal
+   * inputs give equal digests within a tenant and a purpose, and nothing
+   * else can be learnt from it without the tenant's index key.
+   */
+  async blindIndex(
+    tenantId: string,
+    purpose: string,
+    value: string,
+  ): Promise<string> {
+    const key = await this.keyring.indexKey(tenantId);
+
+    return createHmac('sha256', key)
+      .update(`${purpose}\n${value}`)
+      .digest('hex');
+  }
+}
+
+export function isSealed(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(prefix);
+}
+
+function parse(stored: string): Buffer {
+  if (!isSealed(stored)) throw new DecryptionError('malformed');
+
+  const bytes = Buffer.from(stored.slice(prefix.length), 'base64');
+  const tooShort = bytes.length < headerBytes + nonceBytes + tagBytes;
+  if (tooShort || bytes.readUInt8(0) !== formatVersion) {
+    throw new DecryptionError('malformed');
+  }
+
+  return bytes;
+}
+
+function aad(header: Buffer, address: FieldAddress): Buffer {
+  const where = `${address.tenantId}\n${address.record}\n${address.field}`;
+
+  return Buffer.concat([header, Buffer.from(where)]);
+}

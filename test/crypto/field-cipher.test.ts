@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+
+import { DecryptionError } from '../../src/crypto/crypto-errors.js';
+import type {
+  FieldAddress,
+  FieldCipher,
+} from '../../src/crypto/field-cipher.js';
+import { cryptoFixture } from '../support/crypto-fixture.js';
+import { rejectionOf } from '../support/rejection.js';
+
+const address: FieldAddress = {
+  tenantId: 'tenant-a',
+  record: 'work-item-1',
+  field: 'summary',
+};
+
+/** The sealed bytes with one changed, sealed form kept. */
+function flipped(stored: string, at: number): string {
+  const bytes = Buffer.from(stored.slice('enc:'.length), 'base64');
+  bytes[at] = bytes[at]! ^ 0x01;
+
+  return 'enc:' + bytes.toString('base64');
+}
+
+describe('field cipher', function () {
+  let fixture: ReturnType<typeof cryptoFixture>;
+  let cipher: FieldCipher;
+
+  beforeEach(async function () {
+    fixture = cryptoFixture();
+    const keyring = fixture.keyring();
+    await keyring.createTenantKeys('tenant-a');
+    await keyring.createTenantKeys('tenant-b');
+    cipher = fixture.cipher(keyring);
+  });
+
+  afterEach(async function () {
+    await fixture.dispose();
+  });
+
+  it('opens what it sealed: text, numbers and objects', async function () {
+    for (const value of [
+      'Fix the login 🔐',
+      42,
+      { name: 'Ada', tags: ['x'] },
+    ]) {
+      const sealed = await cipher.encrypt(address, value);
+      expect(await cipher.decrypt(address, sealed)).to.deep.equal(value);
+    }
+  });
+
+  it('seals the same value differently every time, and shows none of it', async function () {
+    const first = await cipher.encrypt(address, 'CANARY-7f3a9');
+    const second = await cipher.encrypt(address, 'CANARY-7f3a9');
+
+    expect(first).to.match(/^enc:/);
+    expect(first).to.not.equal(second);
+    expect(first).to.not.include('CANARY');
+    expect(
+      Buffer.from(first.slice(4), 'base64').toString('latin1'),
+    ).to.not.include('CANARY');
+  });
+
+  it('refuses every flipped byte with a typed error', async function () {
+    const sealed = await cipher.encrypt(address, 'a summary of some length');
+    const length = Buffer.from(sealed.slice(4), 'base64').length;
+
+    for (let at = 0; at < length; at++) {
+      const error = await rejectionOf(
+        cipher.decrypt(address, flipped(sealed, at)),
+      );
+      expect(error, `byte ${at}`).to.be.instanceOf(DecryptionError);
+    }
+  });
+
+  it('refuses a value moved to another field, record or tenant', async function () {
+    const sealed = await cipher.encrypt(address, 'a summary');
+
+    for (const elsewhere of [
+      { ...address, field: 'description' },
+      { ...address, record: 'work-item-2' },
+      { ...address, tenantId: 'tenant-b' },
+    ]) {
+      const error = await rejectionOf(cipher.decrypt(elsewhere, sealed));
+      expect(error).to.be.instanceOf(DecryptionError);
+      expect(error).to.have.property('reason', 'authentication');
+    }
+  });
+
+  it('refuses what is not a sealed value', async function () {
+    for (const stored of ['plain text', 'enc:', 'enc:AAAA', 'enc:!!!']) {
+      const error = await rejectionOf(cipher.decrypt(address, stored));
+      expect(error).to.be.instanceOf(DecryptionError);
+      expect(error).to.have.property('reason', 'malformed');
+    }
+  });
+
+  it('gives blind indexes equal per tenant and purpose, different across them', async function () {
+    const alice = await cipher.blindIndex('tenant-a', 'username', 'alice');
+
+    expect(await cipher.blindIndex('tenant-a', 'username', 'alice')).to.equal(
+      alice,
+    );
+    expect(
+      await cipher.blindIndex('tenant-b', 'username', 'alice'),
+    ).to.not.equal(alice);
+    expect(await cipher.blindIndex('tenant-a', 'email', 'alice')).to.not.equal(
+      alice,
+    );
+    expect(alice).to.match(/^[0-9a-f]{64}$/);
+  });
+});
