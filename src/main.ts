@@ -15,16 +15,23 @@ import { developmentSecret } from './config/dev-secret.js';
 import { checkTransport } from './config/transport-settings.js';
 import type { TlsFiles } from './config/transport-settings.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
+import { Keyring } from './crypto/keyring.js';
+import { LocalMasterKey, MasterKeys } from './crypto/master-key.js';
+import { TenantEncryption } from './crypto/tenant-encryption.js';
 import { createLogger } from './logger.js';
 import type { EventStore } from './ports/event-store.js';
+import type { KeyStore } from './ports/key-store.js';
 import type { Logger } from './ports/logger.js';
 import type { ReadStore } from './ports/read-store.js';
 import { identityProjection } from './projections/identity/identity-projection.js';
+import { encryptedCollections } from './projections/projection.js';
 import type { Projection } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
+import { connectMongoKeyStore } from './storage/mongodb/mongodb-key-store.js';
 import { connectMongoReadStore } from './storage/mongodb/mongodb-read-store.js';
 import { SqliteEventStore } from './storage/sqlite/sqlite-event-store.js';
+import { SqliteKeyStore } from './storage/sqlite/sqlite-key-store.js';
 import { SqliteReadStore } from './storage/sqlite/sqlite-read-store.js';
 
 export interface RunningService {
@@ -44,6 +51,7 @@ export interface ServiceParts {
   logger: Logger;
   eventStore: EventStore;
   readStore: ReadStore;
+  encryption: TenantEncryption;
 }
 
 /** The routes the API serves, and who may call the protected ones. */
@@ -62,12 +70,15 @@ export interface ServiceOptions {
 }
 
 /** Sessions, users and the tenant's account, over the open stores. */
-const identityApi: ApiFactory = ({ config, logger, eventStore, readStore }) => {
+const identityApi: ApiFactory = (parts) => {
+  const { config, logger, eventStore, readStore, encryption } = parts;
   const identity = identityServices({
     eventStore,
     readStore,
     logger,
     hasher: new Argon2PasswordHasher(),
+    blindIndex: encryption.blindIndex,
+    tenantKeys: encryption.keyring,
     sessionSecret:
       config.sessionSecret ?? developmentSessionSecret(config, logger),
     sessionTtlMinutes: config.sessionTtlMinutes,
@@ -91,6 +102,25 @@ function developmentSessionSecret(config: Config, logger: Logger): Buffer {
   );
 }
 
+/** Config refuses to start production without HAKKIRI_MASTER_KEY. */
+function masterKeysOf(config: Config, logger: Logger): MasterKeys {
+  const current =
+    config.masterKey ??
+    developmentSecret(
+      {
+        dataDir: config.dataDir,
+        file: 'master-key',
+        variable: 'HAKKIRI_MASTER_KEY',
+      },
+      logger,
+    );
+
+  return new MasterKeys(
+    new LocalMasterKey(current),
+    config.previousMasterKeys.map((key) => new LocalMasterKey(key)),
+  );
+}
+
 /** The composition root: config in, adapters wired to ports, server up. */
 export async function startService(
   config: Config,
@@ -100,7 +130,10 @@ export async function startService(
   // Checked again here for configs built in code rather than loaded.
   checkTransport(config);
 
-  const { eventStore, readStore, close } = await openStores(config, logger);
+  const { eventStore, readStore, encryption, close } = await openStores(
+    config,
+    logger,
+  );
   const runner = new ProjectionRunner({
     eventStore,
     readStore,
@@ -115,7 +148,13 @@ export async function startService(
 
   let server: Server;
   try {
-    const wiring = await api({ config, logger, eventStore, readStore });
+    const wiring = await api({
+      config,
+      logger,
+      eventStore,
+      readStore,
+      encryption,
+    });
     const app = createApp({
       logger,
       ...wiring,
@@ -158,35 +197,60 @@ export async function startService(
   };
 }
 
-/** The configured stores, open; the CLI works on them too. */
+/** The configured stores, open and encrypting; the CLI works on them too. */
 export interface OpenStores {
   eventStore: EventStore;
   readStore: ReadStore;
+  encryption: TenantEncryption;
   close(): Promise<void>;
 }
 
-/** Opens the event store and the read store the config names. */
+/**
+ * Opens the key store, the event store and the read store the config
+ * names, and wraps the last two so that what they persist is sealed.
+ */
 export async function openStores(
   config: Config,
   logger: Logger,
 ): Promise<OpenStores> {
-  const eventStore = openEventStore(config, logger);
-  let readStore: ReadStore;
+  const masterKeys = masterKeysOf(config, logger);
+  const opened: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const store of opened.reverse()) await store.close();
+  };
+
   try {
-    readStore = await openReadStore(config, logger);
+    const keyStore = await openKeyStore(config, logger);
+    opened.push(keyStore);
+    const eventStore = openEventStore(config, logger);
+    opened.push(eventStore);
+    const readStore = await openReadStore(config, logger);
+    opened.push(readStore);
+
+    const encryption = new TenantEncryption(new Keyring(keyStore, masterKeys));
+    await encryption.keyring.createServiceKeys();
+
+    return {
+      eventStore: encryption.events(eventStore),
+      readStore: encryption.readModels(
+        readStore,
+        encryptedCollections(projections),
+      ),
+      encryption,
+      close: closeAll,
+    };
   } catch (error) {
-    await eventStore.close();
+    await closeAll();
     throw error;
   }
+}
 
-  return {
-    eventStore,
-    readStore,
-    close: async () => {
-      await readStore.close();
-      await eventStore.close();
-    },
-  };
+function openKeyStore(config: Config, logger: Logger): Promise<KeyStore> {
+  const settings = config.keyStore;
+
+  return settings.kind === 'mongodb'
+    ? connectMongoKeyStore(settings.url, logger)
+    : Promise.resolve(new SqliteKeyStore({ file: settings.file }));
 }
 
 function openEventStore(config: Config, logger: Logger): EventStore {

@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/domain-error.js';
 import {
   StoreUnavailableError,
+  TenantKeysDeletedError,
   WrongExpectedRevisionError,
 } from '../ports/errors.js';
 import { ApiError } from './api-errors.js';
@@ -95,6 +96,14 @@ function mappingOfInfrastructure(error: unknown): Mapped {
   }
   if (error instanceof StoreUnavailableError) {
     return { code: 'store_unavailable', isFailure: true };
+  }
+  // Its data is gone for good: for the API, so is the tenant.
+  if (error instanceof TenantKeysDeletedError) {
+    return {
+      code: 'not_found',
+      detail: 'No such tenant',
+      extensions: { code: 'tenant_not_found' },
+    };
   }
 
   const exposedCode = exposedHttpCode(error);

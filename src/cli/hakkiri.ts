@@ -16,95 +16,175 @@ import { createLogger } from '../logger.js';
 import type { Logger } from '../ports/logger.js';
 import { IdentityDirectory } from '../projections/identity/identity-directory.js';
 import { openStores } from '../main.js';
+import type { OpenStores } from '../main.js';
 
 const usage = `Usage:
   hakkiri tenant create --slug <slug> --name <display name> --admin <username>
+  hakkiri tenant delete --slug <slug> --confirm
+  hakkiri keys rotate --slug <slug>
+  hakkiri keys rotate-master
 
-The admin's password comes from HAKKIRI_ADMIN_PASSWORD; when it is unset,
-one is generated and printed once.`;
+tenant create: the admin's password comes from HAKKIRI_ADMIN_PASSWORD;
+  when it is unset, one is generated and printed once.
+tenant delete: deletes the tenant's keys, so none of its data can be read
+  again, anywhere. There is no undo.
+keys rotate: new data of the tenant is sealed with a new data key.
+keys rotate-master: re-wraps every key with HAKKIRI_MASTER_KEY; give the
+  old key in HAKKIRI_MASTER_KEY_PREVIOUS.`;
 
 /** An answer for the operator, printed without a stack trace. */
 class UsageError extends HakkiriError {
   readonly code = 'usage';
 }
 
+type Command = (stores: OpenStores, ctx: CommandContext) => Promise<string>;
+
+interface CommandContext {
+  config: Config;
+  logger: Logger;
+  options: Options;
+}
+
+const commands: Record<string, { run: Command; required: OptionName[] }> = {
+  'tenant create': { run: createTenant, required: ['slug', 'name', 'admin'] },
+  'tenant delete': { run: deleteTenant, required: ['slug', 'confirm'] },
+  'keys rotate': { run: rotateDataKey, required: ['slug'] },
+  'keys rotate-master': { run: rotateMasterKey, required: [] },
+};
+
 async function main(argv: string[]): Promise<number> {
   const [noun, verb, ...rest] = argv;
-  if (noun !== 'tenant' || verb !== 'create') throw new UsageError(usage);
+  const command = commands[`${noun} ${verb}`];
+  if (!command) throw new UsageError(usage);
+  const options = parsedOptions(rest, command.required);
+  checkAdminName(options);
 
   const config = loadConfig(process.env);
   const logger = createLogger({ level: 'warn', fd: 2 });
-  await createTenant(config, logger, rest);
-
-  return 0;
-}
-
-/** Creates the tenant, then its first admin, then says how to log in. */
-async function createTenant(config: Config, logger: Logger, args: string[]) {
-  const options = tenantOptions(args);
-  const given = process.env.HAKKIRI_ADMIN_PASSWORD;
-  const password = given || randomBytes(18).toString('base64url');
-  // Checked before anything is written, so a refusal leaves no tenant
-  // without an admin behind.
-  const problem = passwordProblem(password, options.admin);
-  if (problem) throw new UsageError(`HAKKIRI_ADMIN_PASSWORD ${problem}`);
-
   const stores = await openStores(config, logger);
+  let said: string;
   try {
-    const { tenantId } = await new TenantAdministration(
-      stores.eventStore,
-      logger,
-    ).create(
-      {
-        slug: options.slug,
-        displayName: options.name,
-        egressAddresses: config.egressAddresses,
-      },
-      'cli',
-    );
-    await new UserAdministration({
-      store: stores.eventStore,
-      logger,
-      hasher: new Argon2PasswordHasher(),
-      directory: new IdentityDirectory(stores.readStore),
-    }).create(
-      { tenantId, requestId: 'cli' },
-      { username: options.admin, password, role: 'admin' },
-    );
+    said = await command.run(stores, { config, logger, options });
   } finally {
     await stores.close();
   }
 
-  process.stdout.write(
-    `Created tenant ${options.slug} with admin ${options.admin}.\n`,
+  process.stdout.write(`${said}\n`);
+  return 0;
+}
+
+/** Creates the tenant, then its first admin, then says how to log in. */
+async function createTenant(
+  stores: OpenStores,
+  { config, logger, options }: CommandContext,
+): Promise<string> {
+  const { slug, name, admin } = options as Required<Options>;
+  const given = process.env.HAKKIRI_ADMIN_PASSWORD;
+  const password = given || randomBytes(18).toString('base64url');
+  // Checked before anything is written, so a refusal leaves no tenant
+  // without an admin behind.
+  const problem = passwordProblem(password, admin);
+  if (problem) throw new UsageError(`HAKKIRI_ADMIN_PASSWORD ${problem}`);
+
+  const { tenantId } = await tenantAdministration(stores, logger).create(
+    { slug, displayName: name, egressAddresses: config.egressAddresses },
+    'cli',
   );
-  if (!given)
-    process.stdout.write(`Admin password (shown once): ${password}\n`);
+  await new UserAdministration({
+    store: stores.eventStore,
+    logger,
+    hasher: new Argon2PasswordHasher(),
+    blindIndex: stores.encryption.blindIndex,
+    directory: new IdentityDirectory(stores.readStore),
+  }).create(
+    { tenantId, requestId: 'cli' },
+    { username: admin, password, role: 'admin' },
+  );
+
+  const created = `Created tenant ${slug} with admin ${admin}.`;
+  return given
+    ? created
+    : `${created}\nAdmin password (shown once): ${password}`;
 }
 
-function tenantOptions(args: string[]) {
-  const { slug, name, admin } = parsedOptions(args);
-  if (!slug || !name || !admin) throw new UsageError(usage);
-  if (!usernameSchema.safeParse(admin).success) {
-    throw new UsageError('--admin must be letters, digits and . _ @ + -');
-  }
+async function deleteTenant(
+  stores: OpenStores,
+  { logger, options }: CommandContext,
+): Promise<string> {
+  const slug = options.slug!;
+  const deletion = await tenantAdministration(stores, logger).delete(
+    slug,
+    'cli',
+  );
 
-  return { slug, name, admin };
+  return deletion.kind === 'already-shredded'
+    ? `Tenant ${slug} was already deleted; its keys are gone.`
+    : `Deleted tenant ${slug} (${deletion.tenantId}): ` +
+        `${deletion.keysDeleted} keys destroyed; its data cannot be read.`;
 }
 
-function parsedOptions(args: string[]) {
+async function rotateDataKey(
+  stores: OpenStores,
+  { logger, options }: CommandContext,
+): Promise<string> {
+  const slug = options.slug!;
+  const tenantId = await tenantAdministration(stores, logger).activeId(slug);
+  const version = await stores.encryption.keyring.rotateDataKey(tenantId);
+
+  return `Tenant ${slug} now seals new data with data key version ${version}.`;
+}
+
+async function rotateMasterKey(stores: OpenStores): Promise<string> {
+  const rewrapped = await stores.encryption.keyring.rotateMasterKey();
+
+  return `Re-wrapped ${rewrapped} keys with the current master key.`;
+}
+
+function tenantAdministration(stores: OpenStores, logger: Logger) {
+  return new TenantAdministration({
+    store: stores.eventStore,
+    logger,
+    keys: stores.encryption.keyring,
+    blindIndex: stores.encryption.blindIndex,
+  });
+}
+
+const optionTypes = {
+  slug: { type: 'string' },
+  name: { type: 'string' },
+  admin: { type: 'string' },
+  confirm: { type: 'boolean' },
+} as const;
+
+type OptionName = keyof typeof optionTypes;
+
+interface Options {
+  slug?: string;
+  name?: string;
+  admin?: string;
+  confirm?: boolean;
+}
+
+function parsedOptions(args: string[], required: OptionName[]): Options {
+  let values: Options;
   try {
-    const { values } = parseArgs({
-      args,
-      options: {
-        slug: { type: 'string' },
-        name: { type: 'string' },
-        admin: { type: 'string' },
-      },
-    });
-    return values;
+    ({ values } = parseArgs({ args, options: optionTypes }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+
+  const missing = required.filter((name) => !values[name]);
+  if (missing.length > 0) {
+    const flags = missing.map((name) => `--${name}`).join(', ');
+    throw new UsageError(`Missing ${flags}\n\n${usage}`);
+  }
+
+  return values;
+}
+
+function checkAdminName({ admin }: Options): void {
+  if (admin !== undefined && !usernameSchema.safeParse(admin).success) {
+    throw new UsageError('--admin must be letters, digits and . _ @ + -');
   }
 }
 

@@ -93,6 +93,11 @@ export class CommandHandler<State, Command, Event extends DomainEvent> {
     }
   }
 
+  /** The state the stream folds to now, for commands that need it first. */
+  async current(streamName: string): Promise<State> {
+    return (await this.load(streamName)).state;
+  }
+
   private async attempt(
     streamName: string,
     command: Command,

@@ -71,6 +71,17 @@ const eventStoreUrl = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+const base64Pattern =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** 32 random bytes as base64: the only form a master key may take. */
+const masterKey = z
+  .string()
+  .trim()
+  .regex(base64Pattern, 'must be base64')
+  .transform((text) => Buffer.from(text, 'base64'))
+  .refine((key) => key.length === 32, 'must be 32 bytes, base64-encoded');
+
 /** Each variable with its default and its check. */
 const environmentSchema = z.object({
   NODE_ENV: z
@@ -119,12 +130,15 @@ const environmentSchema = z.object({
     .min(1, 'must be 1 to 1440')
     .max(1440, 'must be 1 to 1440')
     .default(15),
+  HAKKIRI_MASTER_KEY: masterKey.optional(),
+  HAKKIRI_MASTER_KEY_PREVIOUS: z
+    .string()
+    .transform((list) => list.split(','))
+    .pipe(z.array(masterKey))
+    .optional(),
   HAKKIRI_SESSION_SECRET: z
     .string()
-    .regex(
-      /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
-      'must be base64',
-    )
+    .regex(base64Pattern, 'must be base64')
     .transform((text) => Buffer.from(text, 'base64'))
     .refine((secret) => secret.length >= 32, 'must hold at least 32 bytes')
     .optional(),
@@ -157,6 +171,14 @@ export interface Config {
    * code keeps a development secret in the data folder instead.
    */
   sessionSecret?: Buffer;
+  /**
+   * Wraps the tenants' keys. Absent outside production, where a
+   * development key in the data folder is used instead.
+   */
+  masterKey?: Buffer;
+  /** Older master keys, still unwrapping until a rotation re-wraps. */
+  previousMasterKeys: Buffer[];
+  keyStore: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
 }
 
 /**
@@ -203,17 +225,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       tls,
     }),
     sessionTtlMinutes: vars.HAKKIRI_SESSION_TTL_MINUTES,
-    sessionSecret: sessionSecretOf(vars),
+    sessionSecret: requiredInProduction(vars, 'HAKKIRI_SESSION_SECRET'),
+    masterKey: requiredInProduction(vars, 'HAKKIRI_MASTER_KEY'),
+    previousMasterKeys: vars.HAKKIRI_MASTER_KEY_PREVIOUS ?? [],
+    // Apart from the data, in a file or database of its own.
+    keyStore: vars.MONGODB_URL
+      ? { kind: 'mongodb', url: vars.MONGODB_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'keys.sqlite') },
   };
 }
 
-function sessionSecretOf(vars: Environment): Buffer | undefined {
-  const secret = vars.HAKKIRI_SESSION_SECRET;
+/** Secrets that development may make for itself, and production may not. */
+function requiredInProduction(
+  vars: Environment,
+  name: 'HAKKIRI_SESSION_SECRET' | 'HAKKIRI_MASTER_KEY',
+): Buffer | undefined {
+  const secret = vars[name];
   if (secret === undefined && vars.NODE_ENV === 'production') {
-    throw new ConfigError(
-      'HAKKIRI_SESSION_SECRET',
-      'is required in production',
-    );
+    throw new ConfigError(name, 'is required in production');
   }
 
   return secret;

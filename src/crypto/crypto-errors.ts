@@ -27,3 +27,12 @@ export class UnknownMasterKeyError extends HakkiriError {
     );
   }
 }
+
+/**
+ * Code asked the read store for something encryption cannot give: a
+ * filter, sort or index on an encrypted field, or an encrypted value
+ * without the tenant it belongs to. A defect, never the user's fault.
+ */
+export class EncryptionPolicyError extends HakkiriError {
+  readonly code = 'encryption_policy';
+}

@@ -15,28 +15,34 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../ports/event-store.js';
+import type { EventEncryptionPolicy } from '../domain/event-catalog.js';
 import { DecryptionError } from './crypto-errors.js';
 import type { FieldAddress } from './field-cipher.js';
 import type { FieldCipher } from './field-cipher.js';
+import type { Keyring } from './keyring.js';
 
-/** Which fields of each event type are sealed; the event catalog says. */
-export type EventEncryptionPolicy = ReadonlyMap<string, readonly string[]>;
+export interface EventEncryption {
+  cipher: FieldCipher;
+  keyring: Keyring;
+  /** The event catalog's answer: which fields to seal, what outlives keys. */
+  policy: EventEncryptionPolicy;
+}
 
 /**
  * An event store that seals the customer content of every event before it
  * leaves the process, and opens it on the way back. Each value is bound to
  * its tenant, its stream and its field.
  *
- * Reading one stream of a deleted tenant throws TenantKeysDeletedError.
- * The global log leaves out the sealed events of deleted tenants, as if
- * they had never been written; their other events still pass, so that
- * projections can see the deletion itself.
+ * Once a tenant's keys are deleted its events are gone for every reader,
+ * sealed or not, except the record of the deletion: reading one of its
+ * streams throws TenantKeysDeletedError, appending to one too, and the
+ * global log leaves them out as if they had never been written, so a
+ * rebuild sees only the deletion.
  */
 export class EncryptingEventStore implements EventStore {
   constructor(
     private readonly inner: EventStore,
-    private readonly cipher: FieldCipher,
-    private readonly policy: EventEncryptionPolicy,
+    private readonly encryption: EventEncryption,
   ) {}
 
   async append(
@@ -45,10 +51,10 @@ export class EncryptingEventStore implements EventStore {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     const sealed = await Promise.all(
-      events.map(async (event) => ({
-        ...event,
-        data: await this.seal(streamName, event),
-      })),
+      events.map(async (event) => {
+        await this.checkReadable(event.type, event.metadata.tenantId);
+        return { ...event, data: await this.seal(streamName, event) };
+      }),
     );
 
     return this.inner.append(streamName, sealed, expected);
@@ -92,14 +98,23 @@ export class EncryptingEventStore implements EventStore {
     return this.inner.close();
   }
 
+  /** Throws TenantKeysDeletedError for events its tenant's keys took. */
+  private async checkReadable(type: string, tenantId: string): Promise<void> {
+    if (this.encryption.policy.outliveKeys.has(type)) return;
+
+    if (await this.encryption.keyring.isShredded(tenantId)) {
+      throw new TenantKeysDeletedError(tenantId);
+    }
+  }
+
   private async seal(streamName: string, event: NewEvent): Promise<EventData> {
-    const fields = this.policy.get(event.type) ?? [];
+    const fields = this.encryption.policy.sealed.get(event.type) ?? [];
     const data = { ...event.data };
 
     for (const field of fields) {
       const value = data[field];
       if (value === undefined) continue;
-      data[field] = await this.cipher.encrypt(
+      data[field] = await this.encryption.cipher.encrypt(
         address(event.metadata.tenantId, streamName, field),
         value,
       );
@@ -109,7 +124,9 @@ export class EncryptingEventStore implements EventStore {
   }
 
   private async open(event: RecordedEvent): Promise<RecordedEvent> {
-    const fields = this.policy.get(event.type) ?? [];
+    await this.checkReadable(event.type, event.metadata.tenantId);
+
+    const fields = this.encryption.policy.sealed.get(event.type) ?? [];
     if (fields.length === 0) return event;
     const data = { ...event.data };
 
@@ -119,7 +136,7 @@ export class EncryptingEventStore implements EventStore {
       // A value the policy seals but that is stored in the clear is as
       // wrong as a broken ciphertext.
       if (typeof value !== 'string') throw new DecryptionError('malformed');
-      data[field] = await this.cipher.decrypt(
+      data[field] = await this.encryption.cipher.decrypt(
         address(event.metadata.tenantId, event.streamName, field),
         value,
       );

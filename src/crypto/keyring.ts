@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { KeyPurpose, KeyStore, StoredKey } from '../ports/key-store.js';
 import { TenantKeysDeletedError } from '../ports/errors.js';
+import type { TenantKeys } from '../ports/tenant-keys.js';
 import type { MasterKeys } from './master-key.js';
 
 /** An unwrapped key and its version. Lives only in memory. */
@@ -19,12 +20,24 @@ export interface KeyringOptions {
   now?: () => number;
 }
 
-interface TenantKeys {
+interface UnwrappedKeys {
   loadedAt: number;
   data: Map<number, Buffer>;
   currentData: number;
   index: Buffer;
 }
+
+/** A tenant found without keys: shredded. Remembered like keys are. */
+interface Shredded {
+  loadedAt: number;
+  shredded: true;
+}
+
+/**
+ * Owns the service's own keys, such as the index key of tenant slugs. No
+ * tenant id can take this form: tenant ids are UUIDs.
+ */
+export const serviceKeyOwner = 'hakkiri-service';
 
 /**
  * Each tenant's keys: data keys, which encrypt its values and rotate, and
@@ -32,8 +45,8 @@ interface TenantKeys {
  * possible. They are created with the tenant, stored wrapped by the
  * master key, and unwrapped here on demand.
  */
-export class Keyring {
-  private readonly cache = new Map<string, TenantKeys>();
+export class Keyring implements TenantKeys {
+  private readonly cache = new Map<string, UnwrappedKeys | Shredded>();
   private readonly cacheMs: number;
   private readonly now: () => number;
 
@@ -51,6 +64,20 @@ export class Keyring {
     await this.addKey(tenantId, 'data', 1);
     await this.addKey(tenantId, 'index', 1);
     this.cache.delete(tenantId);
+  }
+
+  /** Run at start: the service's keys are made once, then kept. */
+  async createServiceKeys(): Promise<void> {
+    await this.createTenantKeys(serviceKeyOwner);
+  }
+
+  /**
+   * A tenant without keys has been shredded. Keys are made before a
+   * tenant's first event is written, so there is no other way to be
+   * without them (a lost key store has the same effect).
+   */
+  async isShredded(tenantId: string): Promise<boolean> {
+    return 'shredded' in (await this.entry(tenantId));
   }
 
   /** The key new values are sealed with. */
@@ -116,10 +143,21 @@ export class Keyring {
     return this.store.deleteTenant(tenantId);
   }
 
+  /** Throws TenantKeysDeletedError for a shredded tenant. */
   private async keysOf(
     tenantId: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<UnwrappedKeys> {
+    const entry = await this.entry(tenantId, options);
+    if ('shredded' in entry) throw new TenantKeysDeletedError(tenantId);
+
+    return entry;
+  }
+
+  private async entry(
+    tenantId: string,
     { fresh = false } = {},
-  ): Promise<TenantKeys> {
+  ): Promise<UnwrappedKeys | Shredded> {
     const cached = this.cache.get(tenantId);
     if (!fresh && cached && this.now() - cached.loadedAt < this.cacheMs) {
       return cached;
@@ -131,11 +169,13 @@ export class Keyring {
     return loaded;
   }
 
-  private async load(tenantId: string): Promise<TenantKeys> {
+  private async load(tenantId: string): Promise<UnwrappedKeys | Shredded> {
     const stored = await this.store.keysOf(tenantId);
     const index = stored.find((key) => key.purpose === 'index');
     const data = stored.filter((key) => key.purpose === 'data');
-    if (!index || data.length === 0) throw new TenantKeysDeletedError(tenantId);
+    if (!index || data.length === 0) {
+      return { loadedAt: this.now(), shredded: true };
+    }
 
     const unwrapped = await Promise.all(
       data.map(async (key) => [key.version, await this.unwrap(key)] as const),

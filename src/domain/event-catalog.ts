@@ -12,13 +12,24 @@ export const eventCatalog: readonly EventDefinition<string, unknown>[] = [
   ...loginAttemptEvents,
 ];
 
-/** The sealed fields of each event type that has any. */
-export function encryptedEventFields(
+/** What the encrypting event store needs to know of each event type. */
+export interface EventEncryptionPolicy {
+  /** The sealed fields of each event type that has any. */
+  sealed: ReadonlyMap<string, readonly string[]>;
+  /** The types still readable after their tenant's keys are deleted. */
+  outliveKeys: ReadonlySet<string>;
+}
+
+export function eventEncryptionPolicy(
   catalog: readonly EventDefinition<string, unknown>[] = eventCatalog,
-): Map<string, readonly string[]> {
-  return new Map(
-    catalog
-      .filter((definition) => definition.encrypted.length > 0)
-      .map((definition) => [definition.type, definition.encrypted]),
+): EventEncryptionPolicy {
+  const sealed = catalog.filter((definition) => definition.encrypted.length);
+  const outliving = catalog.filter(
+    (definition) => definition.outlivesTenantKeys,
   );
+
+  return {
+    sealed: new Map(sealed.map((d) => [d.type, d.encrypted])),
+    outliveKeys: new Set(outliving.map((d) => d.type)),
+  };
 }

@@ -19,19 +19,26 @@ export interface EventDefinition<Type extends string, Data> {
    * the schema checks it on the way back.
    */
   encrypted: readonly string[];
+  /**
+   * Still readable once its tenant's keys are deleted, when every other
+   * event of the tenant is not: only the record of the deletion itself,
+   * which carries nothing of the customer's.
+   */
+  outlivesTenantKeys: boolean;
 }
 
 export interface EventOptions<Data> {
   encrypted?: readonly (keyof Data & string)[];
+  outlivesTenantKeys?: boolean;
 }
 
 export function defineEvent<Type extends string, Data>(
   type: Type,
   schemaVersion: number,
   schema: z.ZodType<Data>,
-  { encrypted = [] }: EventOptions<Data> = {},
+  { encrypted = [], outlivesTenantKeys = false }: EventOptions<Data> = {},
 ): EventDefinition<Type, Data> {
-  return { type, schemaVersion, schema, encrypted };
+  return { type, schemaVersion, schema, encrypted, outlivesTenantKeys };
 }
 
 /** The union of the events a list of definitions describes. */

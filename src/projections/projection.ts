@@ -1,4 +1,5 @@
 import type { DomainEvent, EventCodec } from '../domain/event-codec.js';
+import { TenantKeysDeletedError } from '../ports/errors.js';
 import type { RecordedEvent } from '../ports/event-store.js';
 import type { IndexSpec, ReadStore } from '../ports/read-store.js';
 
@@ -28,6 +29,11 @@ export interface ProjectionDefinition<Event extends DomainEvent> {
   collections: readonly string[];
   /** Indexes to ensure at start, by collection. */
   indexes?: Readonly<Record<string, IndexSpec[]>>;
+  /**
+   * The fields stored encrypted, by collection. Documents of a collection
+   * listed here carry their `tenantId`, whose key seals them.
+   */
+  encrypted?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -38,6 +44,7 @@ export interface Projection {
   readonly name: string;
   readonly collections: readonly string[];
   readonly indexes: Readonly<Record<string, IndexSpec[]>>;
+  readonly encrypted: Readonly<Record<string, readonly string[]>>;
   handles(type: string): boolean;
   /**
    * Decodes and applies one event of a handled type. Throws the codec's
@@ -58,6 +65,7 @@ export function defineProjection<Event extends DomainEvent>(
     name: definition.name,
     collections: definition.collections,
     indexes: definition.indexes ?? {},
+    encrypted: definition.encrypted ?? {},
     handles: (type) => handlers[type] !== undefined,
     apply: async (recorded, store) => {
       const handler = handlers[recorded.type];
@@ -66,7 +74,22 @@ export function defineProjection<Event extends DomainEvent>(
       // this only happens with a hand-built codec; nothing to apply then.
       if (!handler || decoded.kind === 'unknown-type') return;
 
-      await handler(decoded.event, recorded, store);
+      try {
+        await handler(decoded.event, recorded, store);
+      } catch (error) {
+        // The tenant was shredded after its event was read: there is
+        // nothing left to keep for it, and its deletion comes next.
+        if (!(error instanceof TenantKeysDeletedError)) throw error;
+      }
     },
   };
+}
+
+/** The encrypted fields of every collection the projections own. */
+export function encryptedCollections(
+  projections: readonly Projection[],
+): Map<string, readonly string[]> {
+  return new Map(
+    projections.flatMap((projection) => Object.entries(projection.encrypted)),
+  );
 }

@@ -29,6 +29,7 @@ const create: TenantCommand = {
   type: 'CreateTenant',
   tenantId: 't-1',
   slug: 'acme',
+  slugIndex: 'ix-acme',
   displayName: 'Acme',
   egressAddresses: ['203.0.113.9'],
 };
@@ -213,6 +214,9 @@ describe('command handler', function () {
     const error = await rejectionOf(attempt);
     expect(error).to.be.instanceOf(EventSchemaError);
     expect(error).to.include({ streamName: stream, revision: 0n });
-    expect((error as EventSchemaError).paths).to.deep.equal(['data.slug']);
+    expect((error as EventSchemaError).paths).to.deep.equal([
+      'data.slug',
+      'data.slugIndex',
+    ]);
   });
 });

@@ -144,6 +144,21 @@ describe('config', function () {
       /^HAKKIRI_SESSION_SECRET: must hold at least 32 bytes$/,
     ],
     [
+      'HAKKIRI_MASTER_KEY',
+      Buffer.alloc(31, 7).toString('base64'),
+      /^HAKKIRI_MASTER_KEY: must be 32 bytes, base64-encoded$/,
+    ],
+    [
+      'HAKKIRI_MASTER_KEY',
+      'not base64!',
+      /^HAKKIRI_MASTER_KEY: must be base64$/,
+    ],
+    [
+      'HAKKIRI_MASTER_KEY_PREVIOUS',
+      `${Buffer.alloc(32, 1).toString('base64')},short`,
+      /^HAKKIRI_MASTER_KEY_PREVIOUS: must be base64$/,
+    ],
+    [
       'HAKKIRI_PUBLIC_URL',
       'hakkiri.example.com',
       /^HAKKIRI_PUBLIC_URL: must be an absolute URL$/,
@@ -185,10 +200,12 @@ describe('config', function () {
 
 describe('config of the API edge', function () {
   const secret = Buffer.alloc(32, 9);
+  const masterKey = Buffer.alloc(32, 4);
   const production = {
     NODE_ENV: 'production',
     HAKKIRI_PUBLIC_URL: 'https://hakkiri.example.com',
     HAKKIRI_SESSION_SECRET: secret.toString('base64'),
+    HAKKIRI_MASTER_KEY: masterKey.toString('base64'),
   };
 
   it('has defaults for a developer on loopback', function () {
@@ -277,12 +294,27 @@ describe('config of the API edge', function () {
       .that.does.not.include(short);
   });
 
-  it('starts in production with a public https URL and a session secret', function () {
+  it('starts in production with a public https URL and its secrets', function () {
     const config = loadConfig(production);
 
     expect(config.environment).to.equal('production');
     expect(config.publicUrl).to.equal('https://hakkiri.example.com');
     expect(config.sessionSecret).to.deep.equal(secret);
+    expect(config.masterKey).to.deep.equal(masterKey);
+  });
+
+  it('reads previous master keys, and keeps keys apart from data', function () {
+    const old = Buffer.alloc(32, 5);
+    const config = loadConfig({
+      HAKKIRI_DATA_DIR: '/srv/hakkiri',
+      HAKKIRI_MASTER_KEY_PREVIOUS: `${old.toString('base64')}, ${masterKey.toString('base64')}`,
+    });
+
+    expect(config.previousMasterKeys).to.deep.equal([old, masterKey]);
+    expect(config.keyStore).to.deep.equal({
+      kind: 'sqlite',
+      file: '/srv/hakkiri/keys.sqlite',
+    });
   });
 
   const requiredInProduction: [string, RegExp][] = [
@@ -291,6 +323,7 @@ describe('config of the API edge', function () {
       'HAKKIRI_SESSION_SECRET',
       /^HAKKIRI_SESSION_SECRET: is required in production$/,
     ],
+    ['HAKKIRI_MASTER_KEY', /^HAKKIRI_MASTER_KEY: is required in production$/],
   ];
   for (const [variable, message] of requiredInProduction) {
     it(`requires ${variable} in production`, function () {

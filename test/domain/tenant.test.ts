@@ -7,13 +7,19 @@ const spec = deciderSpecification(tenantDecider);
 
 const created: TenantEvent = {
   type: 'TenantCreated',
-  data: { tenantId: 't-1', slug: 'acme', displayName: 'Acme' },
+  data: {
+    tenantId: 't-1',
+    slug: 'acme',
+    slugIndex: 'ix-acme',
+    displayName: 'Acme',
+  },
 };
 
 const create = {
   type: 'CreateTenant' as const,
   tenantId: 't-1',
   slug: 'acme',
+  slugIndex: 'ix-acme',
   displayName: 'Acme',
   egressAddresses: [],
 };

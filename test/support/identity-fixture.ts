@@ -1,14 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { identityServices } from '../../src/api/identity/identity-services.js';
 import { Argon2PasswordHasher } from '../../src/crypto/argon2-password-hasher.js';
+import { Keyring } from '../../src/crypto/keyring.js';
+import { LocalMasterKey, MasterKeys } from '../../src/crypto/master-key.js';
+import { TenantEncryption } from '../../src/crypto/tenant-encryption.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { identityProjection } from '../../src/projections/identity/identity-projection.js';
+import { encryptedCollections } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.js';
+import { SqliteKeyStore } from '../../src/storage/sqlite/sqlite-key-store.js';
 import { SqliteReadStore } from '../../src/storage/sqlite/sqlite-read-store.js';
 
 /** A clock a test can move. */
@@ -23,16 +29,27 @@ export class TestClock {
 }
 
 /**
- * The identity services over real SQLite stores, a real argon2 hasher and
- * a running identity projection, in a temporary folder.
+ * The identity services over real, encrypting SQLite stores, a real
+ * argon2 hasher and a running identity projection, in a temporary folder.
  */
 export async function identityFixture(logger: Logger = silentLogger()) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-identity-'));
-  const store = new SqliteEventStore({
+  const rawStore = new SqliteEventStore({
     file: path.join(dir, 'events.sqlite'),
     logger,
   });
-  const readStore = new SqliteReadStore(path.join(dir, 'read-models.sqlite'));
+  const rawReadStore = new SqliteReadStore(
+    path.join(dir, 'read-models.sqlite'),
+  );
+  const keyStore = new SqliteKeyStore({ file: path.join(dir, 'keys.sqlite') });
+  const masterKeys = new MasterKeys(new LocalMasterKey(randomBytes(32)));
+  const encryption = new TenantEncryption(new Keyring(keyStore, masterKeys));
+  await encryption.keyring.createServiceKeys();
+  const store = encryption.events(rawStore);
+  const readStore = encryption.readModels(
+    rawReadStore,
+    encryptedCollections([identityProjection]),
+  );
   const runner = new ProjectionRunner({
     eventStore: store,
     readStore,
@@ -48,6 +65,8 @@ export async function identityFixture(logger: Logger = silentLogger()) {
     readStore,
     logger,
     hasher: new Argon2PasswordHasher(),
+    blindIndex: encryption.blindIndex,
+    tenantKeys: encryption.keyring,
     sessionSecret: Buffer.alloc(32, 7),
     sessionTtlMinutes: 15,
     now: clock.now,
@@ -57,11 +76,15 @@ export async function identityFixture(logger: Logger = silentLogger()) {
     ...identity,
     store,
     readStore,
+    rawStore,
+    rawReadStore,
+    encryption,
     clock,
     dispose: async () => {
       await runner.stop();
       await readStore.close();
       await store.close();
+      await keyStore.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

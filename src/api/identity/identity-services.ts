@@ -3,10 +3,12 @@ import { Login } from '../../commands/identity/login.js';
 import { Sessions } from '../../commands/identity/sessions.js';
 import { TenantAdministration } from '../../commands/identity/tenant-administration.js';
 import { UserAdministration } from '../../commands/identity/user-administration.js';
+import type { BlindIndex } from '../../ports/blind-index.js';
 import type { EventStore } from '../../ports/event-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
 import type { ReadStore } from '../../ports/read-store.js';
+import type { TenantKeys } from '../../ports/tenant-keys.js';
 import { IdentityDirectory } from '../../projections/identity/identity-directory.js';
 import { identityProjectionName } from '../../projections/identity/identity-projection.js';
 import { ProjectionWatermark } from '../../projections/projection-watermark.js';
@@ -19,6 +21,8 @@ export interface IdentitySettings {
   readStore: ReadStore;
   logger: Logger;
   hasher: PasswordHasher;
+  blindIndex: BlindIndex;
+  tenantKeys: TenantKeys;
   sessionSecret: Buffer;
   sessionTtlMinutes: number;
   now?: () => Date;
@@ -31,6 +35,7 @@ export function identityServices(settings: IdentitySettings) {
     store: settings.eventStore,
     logger: settings.logger,
     hasher: settings.hasher,
+    blindIndex: settings.blindIndex,
     directory,
     ...(settings.now ? { now: settings.now } : {}),
   };
@@ -41,7 +46,12 @@ export function identityServices(settings: IdentitySettings) {
     directory,
     tokens,
     authenticator: sessionAuthenticator(tokens, directory),
-    tenants: new TenantAdministration(settings.eventStore, settings.logger),
+    tenants: new TenantAdministration({
+      store: settings.eventStore,
+      logger: settings.logger,
+      keys: settings.tenantKeys,
+      blindIndex: settings.blindIndex,
+    }),
     users: new UserAdministration(deps),
     sessions: new Sessions(deps),
     login: new Login(deps, {

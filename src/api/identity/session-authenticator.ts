@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import koaJwt from 'koa-jwt';
 
+import { TenantKeysDeletedError } from '../../ports/errors.js';
 import type { IdentityDirectory } from '../../projections/identity/identity-directory.js';
 import { UnauthenticatedError } from '../api-errors.js';
 import type { Authenticator, Principal } from '../route-definition.js';
@@ -68,6 +69,7 @@ export function sessionAuthenticator(
       session.userId === claims.sub &&
       account?.status === 'active';
     if (!open || !account) {
+      await refuseDeletedTenant(claims.tid);
       throw new UnauthenticatedError('The session has ended.');
     }
 
@@ -78,6 +80,18 @@ export function sessionAuthenticator(
       role: account.role,
       sessionId: claims.sid,
     };
+  }
+
+  /**
+   * A deleted tenant's sessions are gone with it; its callers learn that
+   * the tenant is, rather than that their session ended. Reading a tenant
+   * whose keys are deleted throws TenantKeysDeletedError itself.
+   */
+  async function refuseDeletedTenant(tenantId: string): Promise<void> {
+    const tenant = await directory.tenant(tenantId);
+    if (tenant?.status === 'deleted') {
+      throw new TenantKeysDeletedError(tenantId);
+    }
   }
 
   return { authenticate };

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-
 import type { Role } from '../../domain/identity/user-events.js';
+import type { BlindIndex } from '../../ports/blind-index.js';
 
 /** A user as login and administration need to see it. */
 export interface Account {
@@ -19,7 +18,8 @@ export interface Account {
  * the projections.
  */
 export interface AccountDirectory {
-  tenantIdBySlug(slug: string): Promise<string | undefined>;
+  /** Active tenants only: a deleted tenant's slug finds nothing. */
+  tenantIdBySlugIndex(slugIndex: string): Promise<string | undefined>;
   accountByKey(
     tenantId: string,
     accountKey: string,
@@ -28,15 +28,25 @@ export interface AccountDirectory {
 }
 
 /**
- * Names an account's streams without putting the username in a stream
- * name, where it would be neither encrypted nor erasable. Usernames are
- * compared without case or surrounding blanks.
+ * The blind index of a username: finds the account at login, and names
+ * its streams without putting the username where it would be neither
+ * encrypted nor erasable. Usernames are compared without case or
+ * surrounding blanks. 128 bits are plenty to keep accounts apart.
  */
-export function accountKey(tenantId: string, username: string): string {
-  return createHash('sha256')
-    .update(`${tenantId}\n${username.trim().toLowerCase()}`)
-    .digest('hex')
-    .slice(0, 32);
+export async function accountKey(
+  index: BlindIndex,
+  tenantId: string,
+  username: string,
+): Promise<string> {
+  const normalized = username.trim().toLowerCase();
+  const digest = await index.ofTenantValue(tenantId, 'username', normalized);
+
+  return digest.slice(0, 32);
+}
+
+/** Finds a tenant by slug at login, before its own keys are known. */
+export function slugIndex(index: BlindIndex, slug: string): Promise<string> {
+  return index.ofServiceValue('tenant slug', slug);
 }
 
 /** One stream per account, so the store keeps usernames unique. */

@@ -1,3 +1,4 @@
+import type { BlindIndex } from '../../ports/blind-index.js';
 import type { Logger } from '../../ports/logger.js';
 import type { EventStore } from '../../ports/event-store.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
@@ -9,6 +10,7 @@ export interface IdentityDependencies {
   logger: Logger;
   hasher: PasswordHasher;
   directory: AccountDirectory;
+  blindIndex: BlindIndex;
   /** Injected so tests can move time, for lockouts and expiry. */
   now?: () => Date;
 }

@@ -9,7 +9,7 @@ import type { LoginAttemptEvent } from '../../domain/identity/login-attempt-even
 import type { Role } from '../../domain/identity/user-events.js';
 import { toNewEvent } from '../command-handler.js';
 import type { Account } from './accounts.js';
-import { accountKey, loginStreamName } from './accounts.js';
+import { accountKey, loginStreamName, slugIndex } from './accounts.js';
 import type { IdentityDependencies } from './identity-context.js';
 import { commandContext } from './identity-context.js';
 import { Sessions } from './sessions.js';
@@ -70,14 +70,16 @@ export class Login {
   }
 
   async attempt(credentials: Credentials): Promise<LoginOutcome> {
-    const { directory } = this.deps;
-    const tenantId = await directory.tenantIdBySlug(credentials.tenant);
+    const { directory, blindIndex } = this.deps;
+    const tenantId = await directory.tenantIdBySlugIndex(
+      await slugIndex(blindIndex, credentials.tenant),
+    );
     if (tenantId === undefined) {
       await this.verify(undefined, credentials.password);
       return { kind: 'refused' };
     }
 
-    const key = accountKey(tenantId, credentials.username);
+    const key = await accountKey(blindIndex, tenantId, credentials.username);
     const attempt = new AttemptLog(this.deps, tenantId, key, credentials);
     const now = this.now();
 

@@ -54,7 +54,7 @@ export class UserAdministration {
     }
 
     const { tenantId } = requester;
-    const key = accountKey(tenantId, user.username);
+    const key = await accountKey(this.deps.blindIndex, tenantId, user.username);
     const userId = randomUUID();
     const passwordHash = await this.deps.hasher.hash(user.password);
 

@@ -10,6 +10,8 @@ export const tenantEvents = [
     z.object({
       tenantId: z.string().min(1),
       slug: z.string().min(1),
+      /** Finds the tenant by slug without the slug: a blind index. */
+      slugIndex: z.string().min(1),
       displayName: z.string().min(1),
     }),
     { encrypted: ['slug', 'displayName'] },
@@ -29,6 +31,7 @@ export const tenantEvents = [
     'TenantDeleted',
     1,
     z.object({ tenantId: z.string().min(1), deletedAt: z.string() }),
+    { outlivesTenantKeys: true },
   ),
 ] as const;
 

@@ -10,6 +10,7 @@ export type TenantCommand =
       type: 'CreateTenant';
       tenantId: string;
       slug: string;
+      slugIndex: string;
       displayName: string;
       egressAddresses: string[];
     }
@@ -19,11 +20,12 @@ export type TenantCommand =
 
 export type TenantState =
   | { status: 'absent' }
-  | { status: 'deleted' }
+  | { status: 'deleted'; tenantId: string }
   | {
       status: 'active';
       tenantId: string;
       slug: string;
+      slugIndex: string;
       displayName: string;
       egressAddresses: string[];
     };
@@ -36,11 +38,11 @@ const displayNameSchema = z.string().trim().min(1).max(200);
 const addressSchema = z.union([z.ipv4(), z.ipv6()]);
 
 /**
- * A tenant's stream is named by its slug, so the event store itself keeps
- * slugs unique: creating a second tenant with a taken slug meets a stream
- * that exists.
+ * A tenant's stream is named by the blind index of its slug, so the event
+ * store itself keeps slugs unique (a second tenant with a taken slug meets
+ * a stream that exists) while the slug itself stays encrypted.
  */
-export const tenantStreamName = (slug: string) => `tenant-${slug}`;
+export const tenantStreamName = (slugIndex: string) => `tenant-${slugIndex}`;
 
 export const tenantDecider: Decider<TenantState, TenantCommand, TenantEvent> = {
   initialState: () => ({ status: 'absent' }),
@@ -79,6 +81,7 @@ function create(
     data: {
       tenantId: command.tenantId,
       slug: command.slug,
+      slugIndex: command.slugIndex,
       displayName: validDisplayName(command.displayName),
     },
   };
@@ -131,7 +134,7 @@ function evolve(state: TenantState, event: TenantEvent): TenantState {
         ? state
         : { ...state, egressAddresses: event.data.addresses };
     case 'TenantDeleted':
-      return { status: 'deleted' };
+      return { status: 'deleted', tenantId: event.data.tenantId };
     default:
       return unreachable(event);
   }

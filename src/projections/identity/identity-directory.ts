@@ -34,12 +34,16 @@ export interface UserListOptions {
 export class IdentityDirectory {
   constructor(private readonly store: ReadStore) {}
 
-  async tenantIdBySlug(slug: string): Promise<string | undefined> {
-    const page = await this.tenants().find({ slug }, { limit: 1 });
+  async tenantIdBySlugIndex(slugIndex: string): Promise<string | undefined> {
+    const page = await this.tenants().find(
+      { slugIndex, status: 'active' },
+      { limit: 1 },
+    );
 
     return page.items[0]?._id;
   }
 
+  /** Throws TenantKeysDeletedError for a deleted tenant. */
   async tenant(tenantId: string): Promise<TenantDocument | undefined> {
     return this.tenants().get(tenantId);
   }
@@ -72,7 +76,8 @@ export class IdentityDirectory {
   ): Promise<Page<AccountView>> {
     const page = await this.users().find(
       { tenantId },
-      { sort: [['username', 1]], ...options },
+      // Usernames are sealed, so the store cannot order by them.
+      { sort: [['createdAt', 1]], ...options },
     );
 
     return { ...page, items: page.items.map(toAccount) };

@@ -7,16 +7,20 @@ export const sessionsCollection = 'sessions';
 
 /** One tenant, keyed by its id. */
 export interface TenantDocument extends ReadDocument {
+  tenantId: string;
   slug: string;
+  /** The slug's blind index: how login finds the tenant. */
+  slugIndex: string;
   displayName: string;
   egressAddresses: string[];
+  status: 'active' | 'deleted';
 }
 
 /** One user, keyed by its id. */
 export interface UserDocument extends ReadDocument {
   tenantId: string;
   username: string;
-  /** Finds the user's stream, and the user at login. */
+  /** The username's blind index: finds the user's stream, and login. */
   accountKey: string;
   role: Role;
   status: 'active' | 'disabled';
@@ -31,3 +35,21 @@ export interface SessionDocument extends ReadDocument {
   status: 'active' | 'ended';
   expiresAt: string;
 }
+
+/**
+ * What the identity read models keep encrypted, beside their shapes. The
+ * rest is ids, states, times and blind indexes; sessions hold nothing
+ * else.
+ */
+export const identityEncryptedFields: Readonly<
+  Record<string, readonly string[]>
+> = {
+  [tenantsCollection]: [
+    'slug',
+    'displayName',
+  ] satisfies (keyof TenantDocument)[],
+  [usersCollection]: [
+    'username',
+    'passwordHash',
+  ] satisfies (keyof UserDocument)[],
+};

@@ -10,6 +10,7 @@ import type { ReadStore, Update } from '../../ports/read-store.js';
 import { defineProjection } from '../projection.js';
 import type { Projection } from '../projection.js';
 import {
+  identityEncryptedFields,
   sessionsCollection,
   tenantsCollection,
   usersCollection,
@@ -34,9 +35,10 @@ export const identityProjection: Projection = defineProjection<IdentityEvent>({
   name: identityProjectionName,
   codec,
   collections: [tenantsCollection, usersCollection, sessionsCollection],
+  encrypted: identityEncryptedFields,
   indexes: {
     [tenantsCollection]: [
-      { name: 'by_slug', fields: [['slug', 1]], unique: true },
+      { name: 'by_slug_index', fields: [['slugIndex', 1]], unique: true },
     ],
     [usersCollection]: [
       {
@@ -48,31 +50,33 @@ export const identityProjection: Projection = defineProjection<IdentityEvent>({
         unique: true,
       },
       {
-        name: 'by_username',
+        name: 'by_tenant_created',
         fields: [
           ['tenantId', 1],
-          ['username', 1],
+          ['createdAt', 1],
         ],
       },
     ],
+    [sessionsCollection]: [{ name: 'by_tenant', fields: [['tenantId', 1]] }],
   },
   handlers: {
     TenantCreated: (event, recorded, store) =>
       apply(store, tenantsCollection, event.data.tenantId, recorded, {
-        $set: {
-          slug: event.data.slug,
-          displayName: event.data.displayName,
-          egressAddresses: [],
-        },
+        $set: { ...event.data, egressAddresses: [], status: 'active' },
       }),
     TenantRenamed: (event, recorded, store) =>
       apply(store, tenantsCollection, recorded.metadata.tenantId, recorded, {
-        $set: { displayName: event.data.displayName },
+        $set: {
+          tenantId: recorded.metadata.tenantId,
+          displayName: event.data.displayName,
+        },
       }),
     EgressAddressesAssigned: (event, recorded, store) =>
       apply(store, tenantsCollection, recorded.metadata.tenantId, recorded, {
         $set: { egressAddresses: event.data.addresses },
       }),
+    TenantDeleted: (event, recorded, store) =>
+      forget(event.data, recorded, store),
     UserCreated: (event, recorded, store) => {
       const { userId, ...user } = event.data;
       return apply(store, usersCollection, userId, recorded, {
@@ -106,6 +110,24 @@ export const identityProjection: Projection = defineProjection<IdentityEvent>({
       }),
   },
 });
+
+/**
+ * Its keys are gone, so its users and sessions could not be read anyway:
+ * they go. The tenant stays, marked deleted; what was sealed in it no
+ * longer opens.
+ */
+async function forget(
+  { tenantId }: { tenantId: string },
+  recorded: RecordedEvent,
+  store: ReadStore,
+): Promise<void> {
+  await store.collection(usersCollection).deleteMany({ tenantId });
+  await store.collection(sessionsCollection).deleteMany({ tenantId });
+
+  await apply(store, tenantsCollection, tenantId, recorded, {
+    $set: { tenantId, status: 'deleted' },
+  });
+}
 
 async function apply(
   store: ReadStore,

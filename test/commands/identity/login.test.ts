@@ -21,7 +21,8 @@ describe('identity use cases', function () {
     f.login.attempt({ tenant, username, password: pass, requestId: 'r-2' });
 
   async function failuresOf(username: string) {
-    const stream = loginStreamName(tenantId, accountKey(tenantId, username));
+    const key = await accountKey(f.encryption.blindIndex, tenantId, username);
+    const stream = loginStreamName(tenantId, key);
     const read = await f.store.readStream(stream);
 
     return read.events.map((e) => [e.type, e.data.cause]);

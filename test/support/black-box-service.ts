@@ -1,0 +1,103 @@
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The service as the README runs it: `npm start` and `npx hakkiri` as
+ * child processes on one data folder, reached over HTTP.
+ */
+export class BlackBoxService {
+  private server: ChildProcess | undefined;
+  private url = '';
+
+  constructor(private readonly env: () => Record<string, string>) {}
+
+  async start(): Promise<void> {
+    const server = spawn('npm', ['start'], {
+      cwd: root,
+      env: { ...process.env, ...this.env() },
+      detached: true,
+    });
+    this.server = server;
+    this.url = await listeningUrl(server);
+  }
+
+  /** npm runs node as its child: signal the whole group, then wait. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server || server.exitCode !== null) return;
+
+    await new Promise<void>((resolve) => {
+      server.once('exit', () => resolve());
+      process.kill(-server.pid!, 'SIGTERM');
+    });
+  }
+
+  async call(
+    method: string,
+    route: string,
+    options: { token?: string; body?: unknown } = {},
+  ): Promise<Answer> {
+    const response = await fetch(this.url + route, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: options.body ? JSON.stringify(options.body) : undefined,
+    });
+    const text = await response.text();
+
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+    };
+  }
+
+  /** The CLI writes to the log in another process; the server catches up. */
+  async login(
+    tenant: string,
+    username: string,
+    password: string,
+  ): Promise<string> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const answer = await this.call('POST', '/v1/sessions', {
+        body: { tenant, username, password },
+      });
+      if (answer.status === 201) return answer.body.token as string;
+      if (Date.now() > deadline) throw new Error(`login: ${answer.status}`);
+
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  cli(args: string[], extra: Record<string, string> = {}) {
+    return run('npx', ['hakkiri', ...args], {
+      cwd: root,
+      env: { ...process.env, ...this.env(), ...extra },
+    });
+  }
+}
+
+/** Reads the server's JSON log until it says where it listens. */
+function listeningUrl(server: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: server.stdout! });
+    lines.on('line', (line) => {
+      const url = /"url":"([^"]+)"/.exec(line)?.[1];
+      if (url) resolve(url);
+    });
+    server.once('exit', (code) => reject(new Error(`server exited: ${code}`)));
+  });
+}
