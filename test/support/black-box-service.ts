@@ -32,15 +32,22 @@ export class BlackBoxService {
     this.url = await listeningUrl(server);
   }
 
-  /** npm runs node as its child: signal the whole group, then wait. */
+  /**
+   * npm runs node as its child: signal the whole group, then wait until
+   * every process of it is gone, so the stores are closed.
+   */
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server || server.exitCode !== null) return;
+    if (!server) return;
 
-    await new Promise<void>((resolve) => {
-      server.once('exit', () => resolve());
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
       process.kill(-server.pid!, 'SIGTERM');
-    });
+      await exited;
+    }
+    while (groupAlive(server.pid!)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async call(
@@ -87,6 +94,15 @@ export class BlackBoxService {
       cwd: root,
       env: { ...process.env, ...this.env(), ...extra },
     });
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
