@@ -36,16 +36,17 @@ const sqlitePlan: CrashPlan = {
 };
 
 // FerretDB 1.24 takes 10 ms and more an update, growing with the size
-// of the collection, so the log is small and batches are short: a kill
-// every few seconds must still let checkpoints advance.
+// of the collection and with the load on the machine, so the log is
+// small and batches are short: a kill every few seconds must still let
+// checkpoints advance, and the clean rebuild gets a generous deadline.
 const mongoPlan: CrashPlan = {
-  size: { events: 3_000, counters: 300 },
-  appendedFirst: 1_000,
+  size: { events: 2_000, counters: 200 },
+  appendedFirst: 700,
   appendPauseMs: 2_000,
   batchSize: 50,
   kills: 6,
   killAfterMs: { min: 1_000, max: 5_000 },
-  catchUpTimeoutMs: 90_000,
+  catchUpTimeoutMs: 180_000,
 };
 
 describe('projection runner killed mid-catch-up', function () {
@@ -118,13 +119,13 @@ describe('projection runner killed mid-catch-up', function () {
     await crashAndCompare(sqliteTargets(events.dir), sqlitePlan);
   });
 
-  it('applies 3,000 events once on MongoDB across 6 kills', async function () {
+  it('applies 2,000 events once on MongoDB across 6 kills', async function () {
     if (mongoUrl === undefined) {
       expect.fail(
         'MONGODB_URL is not set: start FerretDB with .ci/start-ferretdb.sh',
       );
     }
-    this.timeout(240_000);
+    this.timeout(420_000);
 
     await crashAndCompare(mongoTargets(mongoUrl), mongoPlan);
   });
