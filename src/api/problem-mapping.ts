@@ -1,3 +1,7 @@
+import {
+  ConnectorError,
+  connectorFailures,
+} from '../commands/connectors/connector-errors.js';
 import { DomainError } from '../domain/domain-error.js';
 import {
   StoreUnavailableError,
@@ -86,7 +90,24 @@ function mappingOf(error: unknown): Mapped {
     };
   }
 
+  if (error instanceof ConnectorError) return mappingOfConnector(error);
+
   return mappingOfInfrastructure(error);
+}
+
+/**
+ * The tool's answer, in our words: the reason is stable for clients, and
+ * the message never repeats what the tool said.
+ */
+function mappingOfConnector(error: ConnectorError): Mapped {
+  return {
+    code:
+      error.reason === 'target_refused'
+        ? 'target_refused'
+        : 'connection_test_failed',
+    detail: connectorFailures[error.reason],
+    extensions: { reason: error.reason },
+  };
 }
 
 function mappingOfInfrastructure(error: unknown): Mapped {

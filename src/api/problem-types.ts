@@ -18,6 +18,10 @@ export const problemTypes = {
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Forbidden' },
   https_required: { status: 403, title: 'HTTPS is required' },
+  target_refused: {
+    status: 400,
+    title: 'The tool is not at a public address',
+  },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
@@ -25,6 +29,10 @@ export const problemTypes = {
   unsupported_media_type: {
     status: 415,
     title: 'The body must be application/json',
+  },
+  connection_test_failed: {
+    status: 422,
+    title: 'The connection to the tool failed its test',
   },
   too_many_requests: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
@@ -70,6 +78,9 @@ export const problemSchema = z
       .string()
       .optional()
       .meta({ description: 'The refusal, when the domain refused' }),
+    reason: z.string().optional().meta({
+      description: 'Why a customer tool could not be used, when it could not',
+    }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()

@@ -49,6 +49,12 @@ export interface CommandHandlerOptions<
   logger: Logger;
   /** How many times a command may meet a concurrent writer and retry. */
   maxAttempts?: number;
+  /**
+   * Names each new event. Facts that several sources report (sync and
+   * webhooks) get ids derived from what they are, so the store itself
+   * can tell a repeat. A new time-ordered id by default.
+   */
+  eventId?: (event: Event, streamName: string) => string;
 }
 
 /**
@@ -110,9 +116,13 @@ export class CommandHandler<State, Command, Event extends DomainEvent> {
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, revision, events };
 
+    const eventId = this.options.eventId;
     const result = await store.append(
       streamName,
-      events.map((event) => toNewEvent(event, context, this.options.codec)),
+      events.map((event) => ({
+        ...toNewEvent(event, context, this.options.codec),
+        ...(eventId ? { id: eventId(event, streamName) } : {}),
+      })),
       expectedRevision ?? revision,
     );
     const next = events.reduce(decider.evolve, state);

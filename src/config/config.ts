@@ -82,6 +82,18 @@ const masterKey = z
   .transform((text) => Buffer.from(text, 'base64'))
   .refine((key) => key.length === 32, 'must be 32 bytes, base64-encoded');
 
+/** `90s`, `15m`, `1h`; `0` or `off` turns a schedule off. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^(off|0|\d+(ms|s|m|h))$/, 'must be a duration such as 15m, or off')
+  .transform((text) => {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(text);
+    if (!match) return 0;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2]!]!;
+    return Number(match[1]) * unit;
+  });
+
 /** Each variable with its default and its check. */
 const environmentSchema = z.object({
   NODE_ENV: z
@@ -130,6 +142,16 @@ const environmentSchema = z.object({
     .min(1, 'must be 1 to 1440')
     .max(1440, 'must be 1 to 1440')
     .default(15),
+  HAKKIRI_SYNC_INTERVAL: duration.default(15 * 60_000),
+  HAKKIRI_ALLOW_PRIVATE_TARGETS: z
+    .stringbool({ error: 'must be true or false' })
+    .default(false),
+  HAKKIRI_WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number')
+    .min(1024, 'must be 1024 to 10485760')
+    .max(10 * 1024 * 1024, 'must be 1024 to 10485760')
+    .default(1024 * 1024),
   HAKKIRI_MASTER_KEY: masterKey.optional(),
   HAKKIRI_MASTER_KEY_PREVIOUS: z
     .string()
@@ -166,6 +188,15 @@ export interface Config {
   /** Where clients reach the API; webhook URLs are built on it. */
   publicUrl: string;
   sessionTtlMinutes: number;
+  /** How often each active connection syncs; 0 for only on demand. */
+  syncIntervalMs: number;
+  /**
+   * Lets connections reach private and loopback addresses: for a local
+   * stub in tests, never for customers.
+   */
+  allowPrivateTargets: boolean;
+  /** The largest webhook delivery accepted. */
+  webhookBodyLimitBytes: number;
   /**
    * Signs session tokens. Absent outside production, where the identity
    * code keeps a development secret in the data folder instead.
@@ -225,6 +256,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       tls,
     }),
     sessionTtlMinutes: vars.HAKKIRI_SESSION_TTL_MINUTES,
+    syncIntervalMs: vars.HAKKIRI_SYNC_INTERVAL,
+    allowPrivateTargets: vars.HAKKIRI_ALLOW_PRIVATE_TARGETS,
+    webhookBodyLimitBytes: vars.HAKKIRI_WEBHOOK_BODY_LIMIT_BYTES,
     sessionSecret: requiredInProduction(vars, 'HAKKIRI_SESSION_SECRET'),
     masterKey: requiredInProduction(vars, 'HAKKIRI_MASTER_KEY'),
     previousMasterKeys: vars.HAKKIRI_MASTER_KEY_PREVIOUS ?? [],

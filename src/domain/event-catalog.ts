@@ -2,7 +2,12 @@ import type { EventDefinition } from './event-codec.js';
 import { loginAttemptEvents } from './identity/login-attempt-events.js';
 import { sessionEvents } from './identity/session-events.js';
 import { userEvents } from './identity/user-events.js';
+import { connectionEvents } from './connection/connection-events.js';
 import { tenantEvents } from './tenant/tenant-events.js';
+import {
+  workflowEvents,
+  workItemEvents,
+} from './work-item/work-item-events.js';
 
 /** Every event type the service writes. */
 export const eventCatalog: readonly EventDefinition<string, unknown>[] = [
@@ -10,6 +15,9 @@ export const eventCatalog: readonly EventDefinition<string, unknown>[] = [
   ...userEvents,
   ...sessionEvents,
   ...loginAttemptEvents,
+  ...connectionEvents,
+  ...workItemEvents,
+  ...workflowEvents,
 ];
 
 /** What the encrypting event store needs to know of each event type. */

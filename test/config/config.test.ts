@@ -441,3 +441,44 @@ describe('config of the API edge', function () {
     });
   });
 });
+
+describe('config of the connectors', function () {
+  it('syncs every 15 minutes, on public targets only, by default', function () {
+    expect(loadConfig({})).to.deep.include({
+      syncIntervalMs: 15 * 60_000,
+      allowPrivateTargets: false,
+      webhookBodyLimitBytes: 1024 * 1024,
+    });
+  });
+
+  it('reads the sync interval as a duration, and off', function () {
+    const interval = (value: string) =>
+      loadConfig({ HAKKIRI_SYNC_INTERVAL: value }).syncIntervalMs;
+
+    expect(interval('90s')).to.equal(90_000);
+    expect(interval('1h')).to.equal(3_600_000);
+    expect(interval('250ms')).to.equal(250);
+    expect(interval('off')).to.equal(0);
+    expect(interval('0')).to.equal(0);
+  });
+
+  it('refuses a sync interval that is not a duration', function () {
+    expect(() => loadConfig({ HAKKIRI_SYNC_INTERVAL: 'hourly' }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.includes('HAKKIRI_SYNC_INTERVAL');
+  });
+
+  it('reads the private-target switch and the webhook body limit', function () {
+    const config = loadConfig({
+      HAKKIRI_ALLOW_PRIVATE_TARGETS: 'true',
+      HAKKIRI_WEBHOOK_BODY_LIMIT_BYTES: '4096',
+    });
+
+    expect(config.allowPrivateTargets).to.equal(true);
+    expect(config.webhookBodyLimitBytes).to.equal(4096);
+    expect(() =>
+      loadConfig({ HAKKIRI_ALLOW_PRIVATE_TARGETS: 'yes please' }),
+    ).to.throw(ConfigError);
+  });
+});

@@ -28,9 +28,7 @@ export interface NewConnection {
 
 export type ConnectionCommand =
   | ({ type: 'CreateConnection' } & NewConnection)
-  | { type: 'RenameConnection'; name: string }
-  | { type: 'ReplaceCredentials'; credentials: Credentials; at: Date }
-  | { type: 'ReplaceCa'; caCertificate: string | null; at: Date }
+  | ({ type: 'ChangeConnection' } & ConnectionChange)
   | { type: 'DisableConnection'; at: Date }
   | {
       type: 'RotateWebhookSecret';
@@ -38,6 +36,17 @@ export type ConnectionCommand =
       graceMs: number;
       at: Date;
     };
+
+/**
+ * What an admin may change, together: a field left out stays as it is; a
+ * null CA removes it.
+ */
+export interface ConnectionChange {
+  name?: string;
+  credentials?: Credentials;
+  caCertificate?: string | null;
+  at: Date;
+}
 
 export interface ConnectionDetails {
   connectionId: string;
@@ -83,12 +92,8 @@ function decide(
   switch (command.type) {
     case 'CreateConnection':
       return create(command, state);
-    case 'RenameConnection':
-      return rename(command.name, active(state));
-    case 'ReplaceCredentials':
-      return replaceCredentials(command, active(state));
-    case 'ReplaceCa':
-      return replaceCa(command, active(state));
+    case 'ChangeConnection':
+      return change(command, active(state));
     case 'DisableConnection':
       return disable(command.at, state);
     case 'RotateWebhookSecret':
@@ -128,6 +133,22 @@ function create(
   ];
 }
 
+/** One event per changed part, all appended together. */
+function change(
+  command: ConnectionChange,
+  state: ActiveState,
+): ConnectionEvent[] {
+  return [
+    ...(command.name === undefined ? [] : rename(command.name, state)),
+    ...(command.credentials === undefined
+      ? []
+      : replaceCredentials(command.credentials, command.at, state)),
+    ...(command.caCertificate === undefined
+      ? []
+      : replaceCa(command.caCertificate, command.at, state)),
+  ];
+}
+
 function rename(name: string, state: ActiveState): ConnectionEvent[] {
   const valid = validName(name);
   if (valid === state.name) return [];
@@ -141,36 +162,38 @@ function rename(name: string, state: ActiveState): ConnectionEvent[] {
 }
 
 function replaceCredentials(
-  command: Extract<ConnectionCommand, { type: 'ReplaceCredentials' }>,
+  credentials: Credentials,
+  at: Date,
   state: ActiveState,
 ): ConnectionEvent[] {
-  checkCredentials(state.kind, command.credentials);
+  checkCredentials(state.kind, credentials);
 
   return [
     {
       type: 'ConnectionCredentialsReplaced',
       data: {
         connectionId: state.connectionId,
-        credentials: command.credentials,
-        replacedAt: command.at.toISOString(),
+        credentials,
+        replacedAt: at.toISOString(),
       },
     },
   ];
 }
 
 function replaceCa(
-  command: Extract<ConnectionCommand, { type: 'ReplaceCa' }>,
+  caCertificate: string | null,
+  at: Date,
   state: ActiveState,
 ): ConnectionEvent[] {
-  if (command.caCertificate === state.caCertificate) return [];
+  if (caCertificate === state.caCertificate) return [];
 
   return [
     {
       type: 'ConnectionCaReplaced',
       data: {
         connectionId: state.connectionId,
-        caCertificate: command.caCertificate,
-        replacedAt: command.at.toISOString(),
+        caCertificate,
+        replacedAt: at.toISOString(),
       },
     },
   ];
@@ -288,7 +311,11 @@ function active(state: ConnectionState): ActiveState {
   return state;
 }
 
-function checkCredentials(kind: ConnectionKind, credentials: Credentials) {
+/** Throws DomainError `connection_invalid` for the other kind's shape. */
+export function checkCredentials(
+  kind: ConnectionKind,
+  credentials: Credentials,
+): void {
   const schema =
     kind === 'jira-cloud' ? cloudCredentialsSchema : serverCredentialsSchema;
   if (!schema.safeParse(credentials).success) {

@@ -98,6 +98,12 @@ export const workItemEvents = [
       deletedAt: instant,
     }),
   ),
+] as const;
+
+export type WorkItemEvent = EventOf<typeof workItemEvents>;
+
+/** The statuses of a connection's workflows, recorded when they change. */
+export const workflowEvents = [
   defineEvent(
     'WorkflowStatusesObserved',
     1,
@@ -112,7 +118,7 @@ export const workItemEvents = [
   ),
 ] as const;
 
-export type WorkItemEvent = EventOf<typeof workItemEvents>;
+export type WorkflowEvent = EventOf<typeof workflowEvents>;
 
 export type WorkItemObservation = z.infer<typeof observedSchema>;
 

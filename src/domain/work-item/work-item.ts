@@ -59,7 +59,11 @@ function decide(
   }
 }
 
-/** A deleted item stays deleted: a late delivery does not revive it. */
+/**
+ * The observation comes first, so an item is known before its
+ * transitions are. A deleted item stays deleted: a late delivery does
+ * not revive it.
+ */
 function recordIssue(
   observation: WorkItemObservation,
   statusChanges: StatusChange[],
@@ -67,14 +71,17 @@ function recordIssue(
 ): WorkItemEvent[] {
   if (state.deleted) return [];
 
-  const changes: WorkItemEvent[] = newChanges(statusChanges, state).map(
-    (data) => ({ type: 'WorkItemStatusChanged', data }),
-  );
-  if (isNewer(observation.updatedAt, state.updatedAt)) {
-    changes.push({ type: 'WorkItemObserved', data: observation });
+  const events: WorkItemEvent[] = isNewer(
+    observation.updatedAt,
+    state.updatedAt,
+  )
+    ? [{ type: 'WorkItemObserved', data: observation }]
+    : [];
+  for (const data of newChanges(statusChanges, state)) {
+    events.push({ type: 'WorkItemStatusChanged', data });
   }
 
-  return changes;
+  return events;
 }
 
 /** Unrecorded transitions, once each, in the order they happened. */
@@ -121,8 +128,6 @@ function evolve(state: WorkItemState, event: WorkItemEvent): WorkItemState {
       };
     case 'WorkItemDeleted':
       return { ...state, deleted: true };
-    case 'WorkflowStatusesObserved':
-      return state;
     default:
       return unreachable(event);
   }

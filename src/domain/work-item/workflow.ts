@@ -1,11 +1,6 @@
 import type { Decider } from '../decider.js';
 import { unreachable } from '../decider.js';
-import type { StatusCategory, WorkItemEvent } from './work-item-events.js';
-
-type WorkflowEvent = Extract<
-  WorkItemEvent,
-  { type: 'WorkflowStatusesObserved' }
->;
+import type { StatusCategory, WorkflowEvent } from './work-item-events.js';
 
 export interface WorkflowStatus {
   id: string;

@@ -1,0 +1,134 @@
+import { statusCategories } from '../../domain/work-item/work-item-events.js';
+import type {
+  StatusCategory,
+  StatusChange,
+  WorkItemObservation,
+} from '../../domain/work-item/work-item-events.js';
+import type { BlindIndex } from '../../ports/blind-index.js';
+import type { ChangelogHistory, JiraIssue } from './jira-issue.js';
+
+/** What one look at an issue tells: its state now, and its transitions. */
+export interface IssueFacts {
+  observation: WorkItemObservation;
+  statusChanges: StatusChange[];
+}
+
+/** Answers a status's category when it is known, else null. */
+export type CategoryOf = (statusId: string) => StatusCategory | null;
+
+export interface IssueFactsInput {
+  tenantId: string;
+  connectionId: string;
+  issue: JiraIssue;
+  /** The changelog: from search, or the one a webhook carries. */
+  histories: readonly ChangelogHistory[];
+  categoryOf: CategoryOf;
+  blindIndex: BlindIndex;
+}
+
+/**
+ * Turns an issue, from sync or from a webhook, into the facts both
+ * report alike: the same input gives the same facts, whichever way it
+ * came.
+ */
+export async function issueFacts(input: IssueFactsInput): Promise<IssueFacts> {
+  const { issue, connectionId } = input;
+  const { fields } = issue;
+  const current = issue.fields.status;
+  const categoryOf: CategoryOf = (statusId) =>
+    statusId === current.id
+      ? categoryKey(current.statusCategory.key)
+      : input.categoryOf(statusId);
+
+  const observation: WorkItemObservation = {
+    connectionId,
+    issueId: issue.id,
+    key: issue.key,
+    summary: fields.summary ?? '',
+    projectId: fields.project.id,
+    projectKey: fields.project.key,
+    projectName: fields.project.name ?? fields.project.key,
+    projectIndex: await projectIndex(input, fields.project.key),
+    issueTypeId: fields.issuetype.id,
+    issueTypeName: fields.issuetype.name,
+    issueTypeIndex: await issueTypeIndex(input, fields.issuetype.name),
+    statusId: current.id,
+    statusName: current.name,
+    statusCategory: categoryKey(current.statusCategory.key),
+    priority: fields.priority?.name ?? null,
+    assignee: fields.assignee ?? null,
+    parentKey: fields.parent?.key ?? null,
+    createdAt: fields.created,
+    updatedAt: fields.updated,
+    resolvedAt: fields.resolutiondate ?? null,
+  };
+
+  return {
+    observation,
+    statusChanges: statusChanges(connectionId, issue.id, input, categoryOf),
+  };
+}
+
+/** The blind index that finds items by project key, in any case. */
+export function projectIndex(
+  input: Pick<IssueFactsInput, 'tenantId' | 'blindIndex'>,
+  projectKey: string,
+): Promise<string> {
+  return input.blindIndex.ofTenantValue(
+    input.tenantId,
+    'work-item-project',
+    projectKey.toUpperCase(),
+  );
+}
+
+/** The blind index that finds items by issue type name. */
+export function issueTypeIndex(
+  input: Pick<IssueFactsInput, 'tenantId' | 'blindIndex'>,
+  issueTypeName: string,
+): Promise<string> {
+  return input.blindIndex.ofTenantValue(
+    input.tenantId,
+    'work-item-issue-type',
+    issueTypeName,
+  );
+}
+
+/**
+ * The changelog items that moved the status. Jira names the field
+ * `status`; created issues may list it as `Status`, from no status.
+ */
+function statusChanges(
+  connectionId: string,
+  issueId: string,
+  input: IssueFactsInput,
+  categoryOf: CategoryOf,
+): StatusChange[] {
+  return input.histories.flatMap((history) =>
+    history.items
+      .filter(
+        (item) =>
+          (item.fieldId ?? item.field).toLowerCase() === 'status' &&
+          typeof item.to === 'string' &&
+          item.to !== '',
+      )
+      .map((item) => ({
+        connectionId,
+        issueId,
+        changelogId: history.id,
+        changedAt: history.created,
+        fromStatusId: item.from || null,
+        fromStatusName: item.fromString ?? null,
+        fromCategory: item.from ? categoryOf(item.from) : null,
+        toStatusId: item.to!,
+        toStatusName: item.toString ?? '',
+        toCategory: categoryOf(item.to!),
+      })),
+  );
+}
+
+/** Jira's category keys; anything else is as good as no category. */
+export function categoryKey(key: string): StatusCategory {
+  return (statusCategories as readonly string[]).includes(key)
+    ? (key as StatusCategory)
+    : 'undefined';
+}

@@ -1,0 +1,65 @@
+import type { Page, ReadStore } from '../../ports/read-store.js';
+import { connectionsCollection } from './connection-documents.js';
+import type { ConnectionDocument } from './connection-documents.js';
+
+/** Finds connections as the read model keeps them. */
+export class ConnectionDirectory {
+  constructor(private readonly store: ReadStore) {}
+
+  /** Another tenant's connection is as missing as one that never was. */
+  async connection(
+    tenantId: string,
+    connectionId: string,
+  ): Promise<ConnectionDocument | undefined> {
+    const found = await this.connectionById(connectionId);
+
+    return found?.tenantId === tenantId ? found : undefined;
+  }
+
+  /**
+   * By id alone, for the webhook endpoint, which learns the tenant from
+   * the connection. Nothing of it may reach a caller before the
+   * signature is checked.
+   */
+  connectionById(
+    connectionId: string,
+  ): Promise<ConnectionDocument | undefined> {
+    return this.connections().get(connectionId);
+  }
+
+  list(
+    tenantId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<ConnectionDocument>> {
+    return this.connections().find(
+      { tenantId },
+      {
+        sort: [['createdAt', 1]],
+        limit: options.limit,
+        ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+      },
+    );
+  }
+
+  /** Every active connection of every tenant, a page at a time. */
+  async *everyActive(): AsyncIterable<{
+    tenantId: string;
+    connectionId: string;
+  }> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.connections().find(
+        { status: 'active' },
+        { limit: 100, ...(cursor === undefined ? {} : { cursor }) },
+      );
+      for (const doc of page.items) {
+        yield { tenantId: doc.tenantId, connectionId: doc._id };
+      }
+      cursor = page.next;
+    } while (cursor !== undefined);
+  }
+
+  private connections() {
+    return this.store.collection<ConnectionDocument>(connectionsCollection);
+  }
+}
