@@ -149,3 +149,15 @@ export class NotReadyError extends ApiError {
     return { checks: this.checks };
   }
 }
+
+/** A webhook delivery whose signature is missing or wrong. */
+export class InvalidSignatureError extends ApiError {
+  readonly code = 'invalid_signature';
+
+  constructor() {
+    super(
+      'X-Hub-Signature must be sha256=<hex HMAC-SHA256 of the body> ' +
+        "under the connection's webhook secret.",
+    );
+  }
+}

@@ -8,28 +8,21 @@ import {
   UnsupportedMediaTypeError,
 } from './api-errors.js';
 
-/** A body as read: its exact bytes, and the JSON they hold. */
-export interface JsonBody {
-  raw: Buffer;
-  json: unknown;
-}
-
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a JSON body of at most `limitBytes`. The media type is checked
+ * Reads the bytes of a JSON body of at most `limitBytes`, unparsed, so a
+ * signature can be checked over them first. The media type is checked
  * before a byte is read, and a declared length over the limit is refused
  * without reading.
  */
-export async function readJsonBody(
+export async function readJsonBytes(
   ctx: Koa.Context,
   limitBytes: number,
-): Promise<JsonBody> {
+): Promise<Buffer> {
   checkMediaType(ctx);
 
-  const raw = await readRaw(ctx, limitBytes);
-
-  return { raw, json: parseJson(raw) };
+  return readRaw(ctx, limitBytes);
 }
 
 function checkMediaType(ctx: Koa.Context): void {
@@ -78,7 +71,8 @@ function isTooLarge(error: unknown): boolean {
   );
 }
 
-function parseJson(raw: Buffer): unknown {
+/** The JSON in a body's bytes; malformed JSON or UTF-8 is a 400. */
+export function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(strictUtf8.decode(raw));
   } catch {

@@ -16,6 +16,10 @@ export const problemTypes = {
   malformed_json: { status: 400, title: 'The body is not valid JSON' },
   invalid_command: { status: 400, title: 'The command is not valid' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
+  invalid_signature: {
+    status: 401,
+    title: 'The webhook signature is not valid',
+  },
   forbidden: { status: 403, title: 'Forbidden' },
   https_required: { status: 403, title: 'HTTPS is required' },
   target_refused: {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { RequestValidationError } from './api-errors.js';
 import { apiState } from './api-state.js';
-import { readJsonBody } from './json-body.js';
+import { parseJson, readJsonBytes } from './json-body.js';
 import type { FieldError } from './problem-types.js';
 import type { RouteDefinition } from './route-definition.js';
 
@@ -13,6 +13,7 @@ export interface ValidInput {
   query: Record<string, unknown>;
   body: unknown;
   rawBody: Buffer | undefined;
+  parseBody(): unknown;
 }
 
 /** A route that declares no parameters or no query takes none. */
@@ -28,21 +29,23 @@ export async function validInput(
   defaultBodyLimitBytes: number,
 ): Promise<ValidInput> {
   const request = route.request ?? {};
-  const body =
+  const raw =
     request.body === undefined
       ? undefined
-      : await readJsonBody(
+      : await readJsonBytes(
           ctx,
           request.bodyLimitBytes ?? defaultBodyLimitBytes,
         );
-  if (body !== undefined) apiState(ctx).rawBody = body.raw;
+  if (raw !== undefined) apiState(ctx).rawBody = raw;
 
+  const parseBody = () => validBody(request.body, raw);
+  const deferred = request.deferBodyParsing === true;
   const parts = [
     check('params', request.params ?? noFields, routeParams(ctx)),
     check('query', request.query ?? noFields, ctx.query),
-    request.body === undefined
+    request.body === undefined || deferred
       ? passed(undefined)
-      : check('body', request.body, body?.json),
+      : check('body', request.body, parseJson(raw!)),
   ] as const;
 
   const fieldErrors = parts.flatMap((part) => part.fieldErrors);
@@ -52,8 +55,34 @@ export async function validInput(
     params: parts[0].value as Record<string, unknown>,
     query: parts[1].value as Record<string, unknown>,
     body: parts[2].value,
-    rawBody: body?.raw,
+    rawBody: raw,
+    parseBody,
   };
+}
+
+/** A body parsed and checked on demand, with the same answers. */
+function validBody(schema: z.ZodType | undefined, raw: Buffer | undefined) {
+  if (schema === undefined || raw === undefined) return undefined;
+
+  return validPart('body', schema, parseJson(raw));
+}
+
+/**
+ * Checks one part of a request against a narrower schema than the route
+ * declares, answering bad fields as the shell does: for a body whose
+ * shape depends on what it says it is.
+ */
+export function validPart<Schema extends z.ZodType>(
+  part: 'params' | 'query' | 'body',
+  schema: Schema,
+  value: unknown,
+): z.output<Schema> {
+  const checked = check(part, schema, value);
+  if (checked.fieldErrors.length > 0) {
+    throw new RequestValidationError(checked.fieldErrors);
+  }
+
+  return checked.value as z.output<Schema>;
 }
 
 interface Checked {

@@ -50,6 +50,12 @@ export interface RouteInput<Params, Query, Body, Caller> {
   body: Body;
   /** The exact bytes of the body, for signatures (webhooks). */
   rawBody: Buffer | undefined;
+  /**
+   * Parses and validates the body. A route that defers parsing calls it
+   * once it has checked the raw bytes; its `body` is undefined until
+   * then. Throws the shell's own 400 for malformed or invalid bodies.
+   */
+  parseBody(): Body;
   principal: Caller;
   ctx: Koa.Context;
 }
@@ -95,6 +101,11 @@ export interface RouteDefinition<
     body?: BodySchema;
     /** Overrides the configured body limit for this route. */
     bodyLimitBytes?: number;
+    /**
+     * Reads the body without parsing it, so the handler can check a
+     * signature over the exact bytes first (`parseBody`).
+     */
+    deferBodyParsing?: boolean;
   };
   /** The answers that are not problems, by status. */
   responses: Record<number, RouteResponse>;

@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/domain-error.js';
 import { statusCategories } from '../../domain/work-item/work-item-events.js';
 import type {
   StatusCategory,
@@ -5,11 +6,19 @@ import type {
   WorkItemObservation,
 } from '../../domain/work-item/work-item-events.js';
 import type { BlindIndex } from '../../ports/blind-index.js';
-import type { ChangelogHistory, JiraIssue } from './jira-issue.js';
+import type { ChangelogHistory, WebhookIssue } from './jira-issue.js';
+
+/**
+ * An observation as a source reports it. A delivery that leaves out the
+ * creation time is completed from what is already known of the item.
+ */
+export type ObservationReport = Omit<WorkItemObservation, 'createdAt'> & {
+  createdAt: string | undefined;
+};
 
 /** What one look at an issue tells: its state now, and its transitions. */
 export interface IssueFacts {
-  observation: WorkItemObservation;
+  observation: ObservationReport;
   statusChanges: StatusChange[];
 }
 
@@ -19,9 +28,12 @@ export type CategoryOf = (statusId: string) => StatusCategory | null;
 export interface IssueFactsInput {
   tenantId: string;
   connectionId: string;
-  issue: JiraIssue;
+  /** From search, or from a webhook, which may lack the times. */
+  issue: WebhookIssue;
   /** The changelog: from search, or the one a webhook carries. */
   histories: readonly ChangelogHistory[];
+  /** When the source saw it: stands in for a missing `updated`. */
+  observedAt?: string;
   categoryOf: CategoryOf;
   blindIndex: BlindIndex;
 }
@@ -40,7 +52,7 @@ export async function issueFacts(input: IssueFactsInput): Promise<IssueFacts> {
       ? categoryKey(current.statusCategory.key)
       : input.categoryOf(statusId);
 
-  const observation: WorkItemObservation = {
+  const observation: ObservationReport = {
     connectionId,
     issueId: issue.id,
     key: issue.key,
@@ -59,7 +71,7 @@ export async function issueFacts(input: IssueFactsInput): Promise<IssueFacts> {
     assignee: fields.assignee ?? null,
     parentKey: fields.parent?.key ?? null,
     createdAt: fields.created,
-    updatedAt: fields.updated,
+    updatedAt: updatedAt(input),
     resolvedAt: fields.resolutiondate ?? null,
   };
 
@@ -67,6 +79,20 @@ export async function issueFacts(input: IssueFactsInput): Promise<IssueFacts> {
     observation,
     statusChanges: statusChanges(connectionId, issue.id, input, categoryOf),
   };
+}
+
+/** A webhook without `updated` was sent when the update happened. */
+function updatedAt(input: IssueFactsInput): string {
+  const updated = input.issue.fields.updated ?? input.observedAt;
+  if (updated === undefined) {
+    throw new DomainError(
+      'issue_time_missing',
+      'invalid',
+      'The issue says neither when it was updated nor when it was sent',
+    );
+  }
+
+  return updated;
 }
 
 /** The blind index that finds items by project key, in any case. */

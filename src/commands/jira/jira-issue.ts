@@ -124,6 +124,19 @@ export const jiraIssueSchema = z.object({
 
 export type JiraIssue = z.infer<typeof jiraIssueSchema>;
 
+/**
+ * The issue a webhook carries. Some deliveries (an assignment made
+ * through the API, for one) leave out `created` and `updated`.
+ */
+export const webhookIssueSchema = jiraIssueSchema.extend({
+  fields: issueFieldsSchema.extend({
+    created: jiraTimestamp.optional(),
+    updated: jiraTimestamp.optional(),
+  }),
+});
+
+export type WebhookIssue = z.infer<typeof webhookIssueSchema>;
+
 export type ChangelogHistory = z.infer<typeof changelogHistorySchema>;
 
 export type ChangelogItem = z.infer<typeof changelogItemSchema>;

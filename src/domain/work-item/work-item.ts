@@ -14,7 +14,10 @@ import type {
 export type WorkItemCommand =
   | {
       type: 'RecordIssue';
-      observation: WorkItemObservation;
+      /** A report without a creation time takes the one known. */
+      observation: Omit<WorkItemObservation, 'createdAt'> & {
+        createdAt: string | undefined;
+      };
       statusChanges: StatusChange[];
     }
   | {
@@ -28,6 +31,7 @@ export interface WorkItemState {
   deleted: boolean;
   /** The `updatedAt` of the newest observation recorded. */
   updatedAt: string | undefined;
+  createdAt: string | undefined;
   changelogIds: ReadonlySet<string>;
 }
 
@@ -39,6 +43,7 @@ export const workItemDecider: Decider<
   initialState: () => ({
     deleted: false,
     updatedAt: undefined,
+    createdAt: undefined,
     changelogIds: new Set(),
   }),
   evolve,
@@ -61,22 +66,23 @@ function decide(
 
 /**
  * The observation comes first, so an item is known before its
- * transitions are. A deleted item stays deleted: a late delivery does
- * not revive it.
+ * transitions are. One that cannot say when the item was created, of an
+ * item never seen before, is left out: a guessed time would skew lead
+ * times. A deleted item stays deleted: a late delivery does not revive
+ * it.
  */
 function recordIssue(
-  observation: WorkItemObservation,
+  report: Extract<WorkItemCommand, { type: 'RecordIssue' }>['observation'],
   statusChanges: StatusChange[],
   state: WorkItemState,
 ): WorkItemEvent[] {
   if (state.deleted) return [];
 
-  const events: WorkItemEvent[] = isNewer(
-    observation.updatedAt,
-    state.updatedAt,
-  )
-    ? [{ type: 'WorkItemObserved', data: observation }]
-    : [];
+  const createdAt = report.createdAt ?? state.createdAt;
+  const events: WorkItemEvent[] =
+    createdAt !== undefined && isNewer(report.updatedAt, state.updatedAt)
+      ? [{ type: 'WorkItemObserved', data: { ...report, createdAt } }]
+      : [];
   for (const data of newChanges(statusChanges, state)) {
     events.push({ type: 'WorkItemStatusChanged', data });
   }
@@ -119,7 +125,11 @@ function evolve(state: WorkItemState, event: WorkItemEvent): WorkItemState {
   switch (event.type) {
     case 'WorkItemObserved':
       return isNewer(event.data.updatedAt, state.updatedAt)
-        ? { ...state, updatedAt: event.data.updatedAt }
+        ? {
+            ...state,
+            updatedAt: event.data.updatedAt,
+            createdAt: event.data.createdAt,
+          }
         : state;
     case 'WorkItemStatusChanged':
       return {
