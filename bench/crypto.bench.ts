@@ -137,13 +137,14 @@ function printHeader(dir: string, settings: Settings): void {
       `field cipher: ${each(cipher)}, on one thread; string values of`,
       `  ${valueSizes.join(' and ')} bytes, one awaited call per value, ` +
         'keys from the keyring cache;',
-      "  raw: createCipheriv over the value's bytes and as long an AAD, " +
-        'a randomBytes nonce each, no encoding',
+      "  raw: createCipheriv over the value's bytes and as long an AAD,",
+      '  a randomBytes nonce each, no encoding',
       `appends: ${each(append)}; the store benchmark's 1 writer and`,
       `  ${writers} writers (group commit), SqliteEventStore alone and ` +
         'inside EncryptingEventStore;',
       `  work-item events with ${sealedFields} of their content fields ` +
-        `(${contentFields.join(', ')}; 100 B each) sealed`,
+        'sealed',
+      `  (${contentFields.join(', ')}; 100 B each)`,
       '',
     ].join('\n'),
   );

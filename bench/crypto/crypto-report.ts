@@ -47,6 +47,10 @@ function verdict(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
 }
 
+function fields(count: number): string {
+  return count === 1 ? '1 field' : `${count} fields`;
+}
+
 function size(bytes: number): string {
   return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} B`;
 }
@@ -225,7 +229,7 @@ export function printCryptoReport(results: CryptoResults): void {
     'Rates are medians of the rounds; an append cost is 1 - the median of ' +
       "the rounds' sealed / plain rates.",
     `An appended event's data is ${clear} B in the clear, ${sealed} B with ` +
-      `its ${results.sealedFields} fields sealed.`,
+      `${fields(results.sealedFields)} sealed.`,
   ];
 
   console.log(lines.join('\n'));
