@@ -23,6 +23,15 @@ export function perSecond({ count, seconds }: Timing): number {
   return count / seconds;
 }
 
+/** The middle value; the mean of the two middle ones for an even count. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[middle]!;
+
+  return (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** Times one piece of work that runs to completion, such as a full read. */
 export async function timeOnce(
   work: () => Promise<number> | number,
@@ -93,6 +102,43 @@ export async function interleave(
       const timing = await slice(durationMs / rounds);
       sampled[i] = addRound(sampled[i]!, timing);
     }
+  }
+
+  return sampled;
+}
+
+function joined(first: Sampled, second: Sampled): Sampled {
+  return {
+    total: {
+      count: first.total.count + second.total.count,
+      seconds: first.total.seconds + second.total.seconds,
+    },
+    roundRates: [...first.roundRates, ...second.roundRates],
+  };
+}
+
+/**
+ * As `interleave`, but every other round takes the slices in reverse
+ * order, so that no slice always runs right after the same other one: on
+ * a disk, a slice can pay for the writes of the slice before it.
+ */
+export async function interleaveBothWays(
+  slices: readonly Slice[],
+  { warmupMs, durationMs, rounds }: RunOptions,
+): Promise<Sampled[]> {
+  await interleave(slices, { warmupMs, durationMs: 0, rounds: 0 });
+
+  let sampled = slices.map((): Sampled => ({
+    total: { count: 0, seconds: 0 },
+    roundRates: [],
+  }));
+  const oneRound = { warmupMs: 0, durationMs: durationMs / rounds, rounds: 1 };
+  for (let round = 0; round < rounds; round++) {
+    const reversed = round % 2 === 1;
+    const order = reversed ? [...slices].reverse() : slices;
+    const taken = await interleave(order, oneRound);
+    const inOrder = reversed ? taken.reverse() : taken;
+    sampled = sampled.map((sofar, i) => joined(sofar, inOrder[i]!));
   }
 
   return sampled;

@@ -1,10 +1,17 @@
-import type { EventStore, ExpectedRevision } from '../src/ports/event-store.js';
+import type {
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+} from '../src/ports/event-store.js';
 import { timeOnce, writerLoops } from './measure.js';
 import type { Slice, Timing } from './measure.js';
 import { sampleEvent, sampleEvents } from './sample-events.js';
 
 export const roundRobinStreams = 100;
 export const eventsPerBulkAppend = 1000;
+
+/** Makes the n-th event a writer appends. */
+export type EventSource = (n: number) => NewEvent;
 
 /**
  * Each append states the exact revision it expects, the way a command
@@ -24,13 +31,17 @@ class StreamRevisions {
 }
 
 /** Appends one event at a time to one stream, waiting for each. */
-function appendOneBy(store: EventStore, revisions: StreamRevisions) {
+function appendOneBy(
+  store: EventStore,
+  revisions: StreamRevisions,
+  event: EventSource,
+) {
   let n = 0;
 
   return async (stream: string): Promise<number> => {
     const result = await store.append(
       stream,
-      [sampleEvent(n++)],
+      [event(n++)],
       revisions.expected(stream),
     );
     revisions.record(stream, result.nextRevision);
@@ -40,8 +51,11 @@ function appendOneBy(store: EventStore, revisions: StreamRevisions) {
 }
 
 /** One writer, one event per append, round-robin over 100 streams. */
-export function singleWriter(store: EventStore): Slice {
-  const appendOne = appendOneBy(store, new StreamRevisions());
+export function singleWriter(
+  store: EventStore,
+  event: EventSource = sampleEvent,
+): Slice {
+  const appendOne = appendOneBy(store, new StreamRevisions(), event);
   let turn = 0;
 
   return writerLoops(1, () =>
@@ -53,8 +67,12 @@ export function singleWriter(store: EventStore): Slice {
  * Many writers, each on its own stream, each waiting for its append
  * before the next: the load that group commit is built for.
  */
-export function concurrentWriters(store: EventStore, writers: number): Slice {
-  const appendOne = appendOneBy(store, new StreamRevisions());
+export function concurrentWriters(
+  store: EventStore,
+  writers: number,
+  event: EventSource = sampleEvent,
+): Slice {
+  const appendOne = appendOneBy(store, new StreamRevisions(), event);
 
   return writerLoops(writers, (writer) => appendOne(`writer-${writer}`));
 }

@@ -38,10 +38,10 @@ export class FieldCipher {
     header.writeUInt8(formatVersion, 0);
     header.writeUInt32BE(version, 1);
 
-    const plaintext = Buffer.from(JSON.stringify(value));
-    const sealed = seal(key, plaintext, aad(header, address));
+    const plaintext = JSON.stringify(value);
+    const sealed = seal(key, plaintext, aad(header, address), header);
 
-    return prefix + Buffer.concat([header, sealed]).toString('base64');
+    return prefix + sealed.toString('base64');
   }
 
   /** Throws DecryptionError for anything that is not a value it sealed. */
@@ -98,8 +98,12 @@ function parse(stored: string): Buffer {
   return bytes;
 }
 
+/** The header and the address, written into one buffer. */
 function aad(header: Buffer, address: FieldAddress): Buffer {
   const where = `${address.tenantId}\n${address.record}\n${address.field}`;
+  const bytes = Buffer.allocUnsafe(header.length + Buffer.byteLength(where));
+  header.copy(bytes);
+  bytes.write(where, header.length);
 
-  return Buffer.concat([header, Buffer.from(where)]);
+  return bytes;
 }

@@ -61,6 +61,20 @@ describe('field cipher', function () {
     ).to.not.include('CANARY');
   });
 
+  it('gives every value a nonce of its own, past a draw of nonces', async function () {
+    const values = 1000;
+    const nonces = new Set<string>();
+
+    for (let i = 0; i < values; i++) {
+      const sealed = await cipher.encrypt(address, 'same');
+      const bytes = Buffer.from(sealed.slice(4), 'base64');
+      // After the format byte and the 32-bit key version.
+      nonces.add(bytes.subarray(5, 17).toString('hex'));
+    }
+
+    expect(nonces.size).to.equal(values);
+  });
+
   it('refuses every flipped byte with a typed error', async function () {
     const sealed = await cipher.encrypt(address, 'a summary of some length');
     const length = Buffer.from(sealed.slice(4), 'base64').length;
