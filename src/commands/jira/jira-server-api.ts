@@ -72,6 +72,7 @@ export class JiraServerApi implements JiraDialect {
       kind: 'server',
       startAt: 0,
       pageSize: this.settings.pageSize,
+      overlapping: false,
       idsAtLastCreated: [],
     };
   }

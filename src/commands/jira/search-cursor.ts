@@ -29,6 +29,8 @@ const serverCursorSchema = z.object({
   kind: z.literal('server'),
   startAt: z.number().int().nonnegative(),
   pageSize,
+  /** Whether this offset asks again for issues already returned. */
+  overlapping: z.boolean(),
   lastCreated: z.string().optional(),
   idsAtLastCreated: z.array(z.string()),
 });

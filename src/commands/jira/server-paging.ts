@@ -111,10 +111,15 @@ function nextCursor(
     .filter((issue) => issue.fields.created === lastCreated)
     .map((issue) => issue.id);
 
+  // Half a page at most, so each page moves on; a page of one issue
+  // cannot overlap, and the next is then taken on trust.
+  const overlapping = Math.min(overlap, Math.floor(issues.length / 2));
+
   return {
     kind: 'server',
-    startAt: end - Math.min(overlap, issues.length - 1),
+    startAt: end - overlapping,
     pageSize: cursor.pageSize,
+    overlapping: overlapping > 0,
     lastCreated,
     idsAtLastCreated: [...new Set([...carried, ...atLast])],
   };
