@@ -222,7 +222,27 @@ export class GuardedHttps {
   }
 }
 
+/**
+ * Building a context with the public roots costs a sizeable fraction of
+ * a second, so each CA's context is built once per process and shared.
+ */
+const secureContexts = new Map<string, SecureContext>();
+const maxSecureContexts = 256;
+
 function secureContextFor(caCertificate: string): SecureContext {
+  const known = secureContexts.get(caCertificate);
+  if (known) return known;
+
+  const context = newSecureContext(caCertificate);
+  if (secureContexts.size >= maxSecureContexts) {
+    secureContexts.delete(secureContexts.keys().next().value!);
+  }
+  secureContexts.set(caCertificate, context);
+
+  return context;
+}
+
+function newSecureContext(caCertificate: string): SecureContext {
   try {
     return createSecureContext({ ca: trustedCertificates(caCertificate) });
   } catch (error) {

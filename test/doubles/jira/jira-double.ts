@@ -7,6 +7,7 @@ import type {
   JiraCredentials,
   JiraTarget,
 } from '../../../src/commands/jira/jira-client.js';
+import { jiraIssueFields } from '../../../src/commands/jira/jira-issue.js';
 import { FaultPlan } from './double-faults.js';
 import type { DoubleFault } from './double-faults.js';
 import { DoubleIssues } from './double-issues.js';
@@ -81,6 +82,7 @@ export class JiraDouble {
   inlineChangelogLimit: number;
   private readonly contextPath: string;
   private readonly routes: JiraRoutes;
+  private readonly renderer: IssueRenderer;
 
   private constructor(
     readonly kind: JiraKind,
@@ -101,12 +103,12 @@ export class JiraDouble {
       kind === 'jira-cloud' ? 'id' : 'index',
       options.now,
     );
-    const renderer = new IssueRenderer({
+    const renderer = (this.renderer = new IssueRenderer({
       kind,
       siteUrl: this.urlFor('127.0.0.1'),
       timeZone: this.timeZone,
       statuses: new Map(this.statuses.map((status) => [status.id, status])),
-    });
+    }));
     this.routes = new JiraRoutes(this, renderer, doubleAccount, {
       maxPageSize: options.maxPageSize ?? (kind === 'jira-cloud' ? 100 : 1000),
     });
@@ -151,6 +153,20 @@ export class JiraDouble {
       caCertificate: this.caCertificate,
       ...overrides,
     };
+  }
+
+  /**
+   * Renders every issue as sync's search asks for it, so that a benchmark
+   * measures serving pages rather than writing them.
+   */
+  prerender(): void {
+    for (const stored of this.issues.inOrder()) {
+      this.renderer.issueJson(
+        stored,
+        jiraIssueFields,
+        this.inlineChangelogLimit,
+      );
+    }
   }
 
   statusName(id: string): string {

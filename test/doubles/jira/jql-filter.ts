@@ -21,7 +21,7 @@ export function parseJql(
   zone: string,
   projectKeys: ReadonlySet<string>,
 ): JqlFilter {
-  const [where = '', order] = jql.trim().split(/\s+order\s+by\s+/i);
+  const [where = '', order] = jql.trim().split(/(?:^|\s+)order\s+by\s+/i);
   if (order !== undefined && !/^created\s+asc$/i.test(order.trim())) {
     throw new JqlError(`The double cannot order by ${order.trim()}`);
   }
