@@ -13,11 +13,8 @@ import {
 import type { HostResolver, ResolvedAddress } from './pinned-lookup.js';
 import { parseTargetUrl, TargetUrlError } from './target-url.js';
 import type { TargetUrl } from './target-url.js';
-import {
-  ConnectionResetError,
-  connectionFailure,
-  TimeoutSignal,
-} from './connection-failures.js';
+import { readBoundedBody } from './bounded-body.js';
+import { connectionFailure, TimeoutSignal } from './connection-failures.js';
 
 export interface GuardedHttpsOptions {
   /** Lets tests reach a stub on loopback; never set in production. */
@@ -46,13 +43,6 @@ export interface HttpsAnswer {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
-}
-
-/** An answer past the size limit; a smaller page may fit. */
-export class ResponseTooLargeError extends ConnectorError {
-  constructor(readonly limitBytes: number) {
-    super('invalid_response', `the answer is larger than ${limitBytes} bytes`);
-  }
 }
 
 export const defaultTimeoutMs = 30_000;
@@ -159,7 +149,11 @@ export class GuardedHttps {
         lookup: pinnedLookup(addresses),
         method: exchange.method,
         path: `${target.basePath}${exchange.path}`,
-        headers: { ...exchange.headers, host: target.host },
+        headers: {
+          'accept-encoding': 'gzip',
+          ...exchange.headers,
+          host: target.host,
+        },
       });
       let settled = false;
       const settle = (outcome: () => void) => {
@@ -186,39 +180,14 @@ export class GuardedHttps {
     });
   }
 
-  private readAnswer(response: IncomingMessage): Promise<HttpsAnswer> {
-    const limit = this.maxResponseBytes;
-    const declared = Number(response.headers['content-length'] ?? 0);
+  private async readAnswer(response: IncomingMessage): Promise<HttpsAnswer> {
+    const body = await readBoundedBody(response, this.maxResponseBytes);
 
-    return new Promise((resolve, reject) => {
-      if (declared > limit) {
-        response.destroy();
-        reject(new ResponseTooLargeError(limit));
-        return;
-      }
-
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          response.destroy(new ResponseTooLargeError(limit));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('error', reject);
-      response.on('close', () => {
-        if (!response.complete) reject(new ConnectionResetError());
-      });
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks, size),
-        }),
-      );
-    });
+    return {
+      status: response.statusCode ?? 0,
+      headers: response.headers,
+      body,
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../ports/logger.js';
-import { ResponseTooLargeError } from '../connectors/guarded-https.js';
+import { ResponseTooLargeError } from '../connectors/bounded-body.js';
 import type { JiraSearchPage } from './jira-client.js';
 import type { JiraSession } from './jira-session.js';
 

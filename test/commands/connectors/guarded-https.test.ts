@@ -5,10 +5,8 @@ import { Socket } from 'node:net';
 import { expect } from 'chai';
 
 import { ConnectorError } from '../../../src/commands/connectors/connector-errors.js';
-import {
-  GuardedHttps,
-  ResponseTooLargeError,
-} from '../../../src/commands/connectors/guarded-https.js';
+import { ResponseTooLargeError } from '../../../src/commands/connectors/bounded-body.js';
+import { GuardedHttps } from '../../../src/commands/connectors/guarded-https.js';
 import type {
   GuardedHttpsOptions,
   HttpsExchange,
@@ -40,6 +38,7 @@ describe('guarded HTTPS', function () {
   });
 
   function guard(options: Partial<GuardedHttpsOptions> = {}): GuardedHttps {
+    guarded?.close();
     guarded = new GuardedHttps({
       allowPrivateTargets: true,
       timeoutMs: 2000,
@@ -295,6 +294,25 @@ describe('guarded HTTPS', function () {
 
       expect(error).to.be.instanceOf(ResponseTooLargeError);
       expect((error as ConnectorError).reason).to.equal('invalid_response');
+    });
+
+    it('unpacks a gzipped answer, and limits what it unpacks to', async function () {
+      const g = await JiraDouble.start({ kind: 'jira-server', compress: true });
+      try {
+        const plain = await guard().exchange(myself(g.baseUrl));
+        g.faults.next(1, faults.json({ padding: 'x'.repeat(50_000) }));
+        const bomb = await rejectionOf(
+          guard({ maxResponseBytes: 10_000 }).exchange(myself(g.baseUrl)),
+        );
+
+        expect(plain.headers['content-encoding']).to.equal('gzip');
+        expect(JSON.parse(plain.body.toString())).to.include({
+          displayName: 'Sync Robot',
+        });
+        expect(bomb).to.be.instanceOf(ResponseTooLargeError);
+      } finally {
+        await g.close();
+      }
     });
 
     it('reports a connection the server drops as unreachable', async function () {

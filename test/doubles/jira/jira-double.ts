@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 import type {
   JiraCredentials,
@@ -35,6 +36,8 @@ export interface JiraDoubleOptions {
   maxPageSize?: number;
   credentials?: JiraCredentials;
   statuses?: DoubleStatus[];
+  /** Gzip answers to clients that accept it, as Jira Cloud does. */
+  compress?: boolean;
   /** Keep each request for the test to read; off for benchmarks. */
   recordRequests?: boolean;
   now?: () => number;
@@ -212,7 +215,10 @@ export class JiraDouble {
             body,
           )
         : unauthorized());
-    send(response, answer);
+    const gzip =
+      this.options.compress === true &&
+      /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    send(response, answer, gzip);
   }
 
   private isAuthorized(header: string | undefined): boolean {
@@ -272,13 +278,19 @@ function unauthorized(): DoubleAnswer {
   };
 }
 
-function send(response: ServerResponse, answer: DoubleAnswer): void {
+function send(
+  response: ServerResponse,
+  answer: DoubleAnswer,
+  gzip: boolean,
+): void {
+  const body = gzip ? gzipSync(answer.body) : Buffer.from(answer.body);
   response.writeHead(answer.status, {
     ...answer.headers,
     'content-type': answer.contentType,
-    'content-length': Buffer.byteLength(answer.body),
+    'content-length': body.length,
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
   });
-  response.end(answer.body);
+  response.end(body);
 }
 
 async function bodyOf(request: IncomingMessage): Promise<unknown> {
