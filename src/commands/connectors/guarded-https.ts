@@ -17,7 +17,10 @@ import { readBoundedBody } from './bounded-body.js';
 import { connectionFailure, TimeoutSignal } from './connection-failures.js';
 
 export interface GuardedHttpsOptions {
-  /** Lets tests reach a stub on loopback; never set in production. */
+  /**
+   * The operator's setting that turns the private-address check off, so
+   * that tests can reach a stub on loopback.
+   */
   allowPrivateTargets: boolean;
   resolver?: HostResolver;
   /** For the whole exchange: connect, TLS, headers and body. */

@@ -3,8 +3,7 @@ import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 
 import { ConnectorError } from './connector-errors.js';
-import { classifyAddress } from './public-address.js';
-import { describeAddressKind } from './target-url.js';
+import { classifyAddress, describeAddressKind } from './public-address.js';
 
 export interface ResolvedAddress {
   address: string;

@@ -92,6 +92,26 @@ export function isPublicAddress(address: string): boolean {
   return classifyAddress(address) === 'public';
 }
 
+/** Says why an address is refused, in words an admin can act on. */
+export function describeAddressKind(kind: AddressKind): string {
+  const words: Record<AddressKind, string> = {
+    public: 'a public address',
+    unspecified: 'an unspecified address',
+    loopback: 'a loopback address',
+    private: 'a private address',
+    shared: 'a carrier-grade NAT address',
+    link_local: 'a link-local address',
+    unique_local: 'a unique-local address',
+    multicast: 'a multicast address',
+    documentation: 'an address reserved for documentation',
+    benchmarking: 'an address reserved for benchmarking',
+    reserved: 'a reserved address',
+    not_an_address: 'something that is not an IP address',
+  };
+
+  return words[kind];
+}
+
 function classifyIpv4(value: number): AddressKind {
   const range = ipv4Ranges.find((r) => inIpv4Range(value, r));
 

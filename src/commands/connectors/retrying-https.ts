@@ -60,7 +60,9 @@ export class RetryingHttps {
 
       if (decision.kind === 'accept' && answer) return answer;
       if (decision.kind === 'give_up') {
-        this.log(exchange, operation, outcome, attempt).warn('giving up');
+        this.log(exchange, operation, outcome, attempt).warn(
+          'giving up a connector call',
+        );
         throw new ConnectorError(
           decision.reason,
           `${operation}: ${decision.detail}`,
@@ -69,7 +71,7 @@ export class RetryingHttps {
       if (decision.kind === 'retry') {
         this.log(exchange, operation, outcome, attempt).warn(
           { delayMs: decision.delayMs },
-          'retrying',
+          'retrying a connector call',
         );
         await this.sleep(decision.delayMs);
       }

@@ -1,8 +1,7 @@
 import { isIP } from 'node:net';
 
 import { DomainError } from '../../domain/domain-error.js';
-import { classifyAddress } from './public-address.js';
-import type { AddressKind } from './public-address.js';
+import { classifyAddress, describeAddressKind } from './public-address.js';
 
 /** A server URL an admin gave that Hakkiri will not use; the API says 400. */
 export class TargetUrlError extends DomainError {
@@ -64,26 +63,6 @@ export function parseTargetUrl(
     basePath,
     literalAddress,
   };
-}
-
-/** Says why an address is refused, in words an admin can act on. */
-export function describeAddressKind(kind: AddressKind): string {
-  const words: Record<AddressKind, string> = {
-    public: 'a public address',
-    unspecified: 'an unspecified address',
-    loopback: 'a loopback address',
-    private: 'a private address',
-    shared: 'a carrier-grade NAT address',
-    link_local: 'a link-local address',
-    unique_local: 'a unique-local address',
-    multicast: 'a multicast address',
-    documentation: 'an address reserved for documentation',
-    benchmarking: 'an address reserved for benchmarking',
-    reserved: 'a reserved address',
-    not_an_address: 'something that is not an IP address',
-  };
-
-  return words[kind];
 }
 
 function parseUrl(raw: string): URL {

@@ -99,7 +99,7 @@ export class HttpJiraClient implements JiraClient {
     }));
   }
 
-  search(
+  async search(
     target: JiraTarget,
     jql: string,
     cursor?: string,

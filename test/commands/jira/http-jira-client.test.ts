@@ -271,6 +271,10 @@ for (const kind of ['jira-cloud', 'jira-server'] as const) {
 
         expect(error.reason).to.equal('server_error');
         expect(f.double.requests).to.have.length(4);
+        const given = f.log
+          .lines()
+          .find((line) => line.msg === 'giving up a connector call');
+        expect(given).to.include({ level: 40, status: 500, attempt: 4 });
       });
 
       it('tries a timed-out request again, then says timeout', async function () {
@@ -304,7 +308,9 @@ for (const kind of ['jira-cloud', 'jira-server'] as const) {
 
         await f.client.search(f.target, syncJql);
 
-        const retry = f.log.lines().find((line) => line.msg === 'retrying');
+        const retry = f.log
+          .lines()
+          .find((line) => line.msg === 'retrying a connector call');
         expect(retry).to.include({
           level: 40,
           status: 429,
