@@ -12,6 +12,8 @@ export const connectorFailures = {
   unauthorized: 'The credentials were refused',
   forbidden: 'The credentials lack a permission',
   not_jira: 'The server did not answer as Jira does',
+  query_refused:
+    'The server refused the query, e.g. for a project it does not know',
   rate_limited: 'The server kept refusing for too many requests',
   server_error: 'The server kept failing',
   invalid_response: 'The server answered with something unexpected',

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+
+import { classifyAddress } from '../../../src/commands/connectors/public-address.js';
+
+describe('public addresses', function () {
+  const cases: [string, string][] = [
+    ['8.8.8.8', 'public'],
+    ['1.1.1.1', 'public'],
+    ['104.192.141.1', 'public'],
+    ['0.0.0.0', 'unspecified'],
+    ['0.1.2.3', 'unspecified'],
+    ['10.0.0.1', 'private'],
+    ['10.255.255.255', 'private'],
+    ['100.64.0.1', 'shared'],
+    ['100.127.255.254', 'shared'],
+    ['100.128.0.1', 'public'],
+    ['127.0.0.1', 'loopback'],
+    ['127.255.255.254', 'loopback'],
+    ['169.254.169.254', 'link_local'],
+    ['172.15.255.255', 'public'],
+    ['172.16.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['172.32.0.1', 'public'],
+    ['192.0.0.8', 'reserved'],
+    ['192.0.2.10', 'documentation'],
+    ['192.88.99.1', 'reserved'],
+    ['192.168.1.1', 'private'],
+    ['198.18.0.1', 'benchmarking'],
+    ['198.51.100.7', 'documentation'],
+    ['203.0.113.9', 'documentation'],
+    ['224.0.0.1', 'multicast'],
+    ['239.255.255.250', 'multicast'],
+    ['240.0.0.1', 'reserved'],
+    ['255.255.255.255', 'reserved'],
+    ['2606:4700:4700::1111', 'public'],
+    ['2a00:1450:4001:80b::200e', 'public'],
+    ['::', 'unspecified'],
+    ['::1', 'loopback'],
+    ['0:0:0:0:0:0:0:1', 'loopback'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:a9fe:a9fe', 'link_local'],
+    ['::ffff:10.1.2.3', 'private'],
+    ['::ffff:8.8.8.8', 'public'],
+    ['::ffff:0:127.0.0.1', 'loopback'],
+    ['::127.0.0.1', 'loopback'],
+    ['::8.8.8.8', 'reserved'],
+    ['64:ff9b::127.0.0.1', 'loopback'],
+    ['64:ff9b::a00:1', 'private'],
+    ['64:ff9b::808:808', 'public'],
+    ['64:ff9b:1::1', 'private'],
+    ['2002:7f00:1::', 'loopback'],
+    ['2002:c0a8:101::1', 'private'],
+    ['2002:808:808::1', 'public'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'reserved'],
+    ['2001:db8::1', 'documentation'],
+    ['3fff::1', 'documentation'],
+    ['fc00::1', 'unique_local'],
+    ['fd12:3456:789a::1', 'unique_local'],
+    ['fe80::1', 'link_local'],
+    ['fe80::1%eth0', 'link_local'],
+    ['fec0::1', 'private'],
+    ['ff02::1', 'multicast'],
+    ['100::1', 'reserved'],
+    ['4000::1', 'reserved'],
+    ['localhost', 'not_an_address'],
+    ['2130706433', 'not_an_address'],
+    ['0177.0.0.1', 'not_an_address'],
+  ];
+
+  for (const [address, kind] of cases) {
+    it(`reads ${address} as ${kind}`, function () {
+      expect(classifyAddress(address)).to.equal(kind);
+    });
+  }
+});
