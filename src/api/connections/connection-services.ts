@@ -3,6 +3,7 @@ import type { JiraClient } from '../../commands/jira/jira-client.js';
 import { JiraSync } from '../../commands/sync/jira-sync.js';
 import { SyncLedger } from '../../commands/sync/sync-ledger.js';
 import { SyncScheduler } from '../../commands/sync/sync-scheduler.js';
+import { WebhookIngestion } from '../../commands/webhooks/webhook-ingestion.js';
 import { WorkItemRecorder } from '../../commands/work-items/work-item-recorder.js';
 import { WorkflowCatalog } from '../../commands/work-items/workflow-catalog.js';
 import type { BlindIndex } from '../../ports/blind-index.js';
@@ -20,7 +21,7 @@ export interface ConnectionSettings {
   logger: Logger;
   blindIndex: BlindIndex;
   jira: JiraClient;
-  checkBaseUrl: (baseUrl: string) => string;
+  allowPrivateTargets: boolean;
   /** Where clients reach the API; webhook URLs are built on it. */
   publicUrl: string;
   /** How often every active connection syncs; 0 for never. */
@@ -37,7 +38,7 @@ export function connectionServices(settings: ConnectionSettings) {
     store,
     logger,
     jira: settings.jira,
-    checkBaseUrl: settings.checkBaseUrl,
+    allowPrivateTargets: settings.allowPrivateTargets,
     ...(settings.now ? { now: settings.now } : {}),
   });
   const ledger = new SyncLedger(readStore, settings.syncLeaseMs ?? 120_000);
@@ -69,6 +70,14 @@ export function connectionServices(settings: ConnectionSettings) {
       intervalMs: settings.syncIntervalMs,
     }),
     workItems: new WorkItemList(readStore),
+    webhooks: new WebhookIngestion({
+      recorder,
+      workflows,
+      store: readStore,
+      blindIndex: settings.blindIndex,
+      logger,
+      ...(settings.now ? { now: settings.now } : {}),
+    }),
     blindIndex: settings.blindIndex,
     webhookUrl: (connectionId: string) => webhookBase + connectionId,
     /** Resolves once the connection read model shows a write. */

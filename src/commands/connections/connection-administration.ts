@@ -23,6 +23,8 @@ import { EventCodec } from '../../domain/event-codec.js';
 import type { EventStore } from '../../ports/event-store.js';
 import type { Logger } from '../../ports/logger.js';
 import { CommandHandler } from '../command-handler.js';
+import { parseCaCertificate } from '../connectors/ca-certificate.js';
+import { parseTargetUrl } from '../connectors/target-url.js';
 import { commandContext } from '../identity/identity-context.js';
 import type { Requester } from '../identity/identity-context.js';
 import type {
@@ -35,11 +37,8 @@ export interface ConnectionDependencies {
   store: EventStore;
   logger: Logger;
   jira: JiraClient;
-  /**
-   * Checks a base URL an admin gave and returns it normalised; throws a
-   * DomainError for one that is refused.
-   */
-  checkBaseUrl: (baseUrl: string) => string;
+  /** The operator's switch that lets tests reach a stub on loopback. */
+  allowPrivateTargets: boolean;
   now?: () => Date;
 }
 
@@ -95,9 +94,10 @@ export class ConnectionAdministration {
     requester: Requester,
     input: NewConnectionInput,
   ): Promise<CreatedConnection> {
-    const baseUrl = this.deps.checkBaseUrl(input.baseUrl);
+    const baseUrl = parseTargetUrl(input.baseUrl, this.deps).baseUrl;
     checkCredentials(input.kind, input.credentials);
     const caCertificate = input.caCertificate ?? null;
+    if (caCertificate !== null) parseCaCertificate(caCertificate);
     const account = await this.deps.jira.myself(
       jiraTarget({ ...input, baseUrl, caCertificate }),
     );
@@ -129,6 +129,9 @@ export class ConnectionAdministration {
     const current = await this.activeConnection(requester, connectionId);
     if (patch.credentials !== undefined) {
       checkCredentials(current.kind, patch.credentials);
+    }
+    if (typeof patch.caCertificate === 'string') {
+      parseCaCertificate(patch.caCertificate);
     }
     if (patch.credentials !== undefined || patch.caCertificate !== undefined) {
       await this.deps.jira.myself(jiraTarget({ ...current, ...patch }));
