@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+
 import type Koa from 'koa';
 import koaJwt from 'koa-jwt';
 
@@ -27,8 +29,7 @@ export function sessionAuthenticator(
   const verifyToken = koaJwt({
     // koa-jwt hands over the unverified claims to choose the key; a token
     // without a tenant gets no key and is refused.
-    secret: async (_header: unknown, payload: unknown) =>
-      tokens.keyFor(tenantOf(payload)),
+    secret: keyLoader((payload) => tokens.keyFor(tenantOf(payload))),
     algorithms: [tokenAlgorithm],
     issuer: tokenIssuer,
     audience: tokenAudience,
@@ -95,6 +96,15 @@ export function sessionAuthenticator(
   }
 
   return { authenticate };
+}
+
+/**
+ * koa-jwt passes the key on to jsonwebtoken as it is, and jsonwebtoken
+ * takes a KeyObject; koa-jwt's types only know strings and Buffers.
+ */
+function keyLoader(load: (payload: unknown) => KeyObject): koaJwt.SecretLoader {
+  return async (_header: unknown, payload: unknown) =>
+    load(payload) as unknown as koaJwt.Secret;
 }
 
 function tenantOf(payload: unknown): string {

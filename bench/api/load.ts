@@ -1,0 +1,91 @@
+import autocannon from 'autocannon';
+
+import { startCpuCount } from './machine-load.js';
+
+/** One HTTP request, sent over and over. */
+export interface Target {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** The server's process, whose CPU time is counted during the run. */
+  serverPid?: number;
+}
+
+/** What one autocannon run measured. */
+export interface Round {
+  /** Successful (2xx) answers per second. */
+  rate: number;
+  p99Ms: number;
+  succeeded: number;
+  /** Non-2xx answers, connection errors and timeouts. */
+  failed: number;
+  /** How the failed ones failed: status codes, `errors` and `timeouts`. */
+  failures: Record<string, number>;
+  /** The server's CPU time per 2xx answer; undefined where unknown. */
+  serverCpuMs: number | undefined;
+}
+
+export interface LoadShape {
+  connections: number;
+  seconds: number;
+  /** Requests per second over all connections; unset runs flat out. */
+  overallRate?: number;
+}
+
+/**
+ * One autocannon run, pipelining 1: each connection waits for an answer
+ * before it sends again.
+ *
+ * At a fixed rate autocannon's coordinated-omission correction is off: it
+ * takes 1 ms as the expected interval whatever the rate, and so records a
+ * made-up sample for every millisecond of every answer. Nothing is omitted
+ * while answers come sooner than each connection's interval (500 ms for
+ * 20/s over 10 connections); a slower server shows as a rate below the
+ * one asked for.
+ */
+export async function runLoad(target: Target, shape: LoadShape) {
+  const cpuCount =
+    target.serverPid === undefined
+      ? undefined
+      : startCpuCount(target.serverPid);
+  const result = await autocannon({
+    url: target.url,
+    method: target.method ?? 'GET',
+    headers: target.headers ?? {},
+    ...(target.body === undefined ? {} : { body: target.body }),
+    connections: shape.connections,
+    pipelining: 1,
+    duration: shape.seconds,
+    ...(shape.overallRate === undefined
+      ? {}
+      : { overallRate: shape.overallRate, ignoreCoordinatedOmission: true }),
+  });
+  const succeeded = result['2xx'];
+  const cpuMs = cpuCount?.();
+
+  return {
+    rate: succeeded / result.duration,
+    p99Ms: result.latency.p99,
+    succeeded,
+    failed: result.non2xx + result.errors,
+    failures: failuresOf(result),
+    serverCpuMs: cpuMs === undefined ? undefined : cpuMs / succeeded,
+  } satisfies Round;
+}
+
+function failuresOf(result: autocannon.Result): Record<string, number> {
+  const failures: Record<string, number> = {};
+  for (const [status, { count = 0 }] of Object.entries(
+    result.statusCodeStats ?? {},
+  )) {
+    if (!status.startsWith('2')) failures[status] = count;
+  }
+  // Timeouts are counted among the errors too.
+  if (result.errors > result.timeouts) {
+    failures['errors'] = result.errors - result.timeouts;
+  }
+  if (result.timeouts > 0) failures['timeouts'] = result.timeouts;
+
+  return failures;
+}
