@@ -6,8 +6,13 @@ import { pathToFileURL } from 'node:url';
 
 import { createApp } from './api/app.js';
 import { eventStoreProbe, readStoreProbe } from './api/readiness.js';
+import { connectionRoutes } from './api/connections/connection-routes.js';
+import { connectionServices } from './api/connections/connection-services.js';
 import { identityRoutes } from './api/identity/identity-routes.js';
 import { identityServices } from './api/identity/identity-services.js';
+import { webhookRoutes } from './api/webhooks/webhook-routes.js';
+import { workItemRoutes } from './api/work-items/work-item-routes.js';
+import { HttpJiraClient } from './commands/jira/http-jira-client.js';
 import type { Authenticator, RouteDefinition } from './api/route-definition.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { Config } from './config/config.js';
@@ -23,10 +28,12 @@ import type { EventStore } from './ports/event-store.js';
 import type { KeyStore } from './ports/key-store.js';
 import type { Logger } from './ports/logger.js';
 import type { ReadStore } from './ports/read-store.js';
+import { connectionProjection } from './projections/connections/connection-projection.js';
 import { identityProjection } from './projections/identity/identity-projection.js';
 import { encryptedCollections } from './projections/projection.js';
 import type { Projection } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
+import { workItemProjection } from './projections/work-items/work-item-projection.js';
 import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
 import { connectMongoKeyStore } from './storage/mongodb/mongodb-key-store.js';
 import { connectMongoReadStore } from './storage/mongodb/mongodb-read-store.js';
@@ -38,12 +45,17 @@ export interface RunningService {
   url: string;
   eventStore: EventStore;
   readStore: ReadStore;
+  encryption: TenantEncryption;
   projections: ProjectionRunner;
   stop(): Promise<void>;
 }
 
 /** The projections that keep the read models. */
-const projections: Projection[] = [identityProjection];
+const projections: Projection[] = [
+  identityProjection,
+  connectionProjection,
+  workItemProjection,
+];
 
 /** What the API is built from once the stores are open. */
 export interface ServiceParts {
@@ -54,10 +66,18 @@ export interface ServiceParts {
   encryption: TenantEncryption;
 }
 
+/** Work that runs beside the API, such as scheduled syncs. */
+export interface BackgroundWork {
+  start(): void;
+  /** Lets work in flight end; runs before the stores close. */
+  stop(): Promise<void>;
+}
+
 /** The routes the API serves, and who may call the protected ones. */
 export interface ApiWiring {
   routes: RouteDefinition[];
   authenticator: Authenticator;
+  background?: BackgroundWork;
 }
 
 /** Builds the API's routes and authenticator over the open stores. */
@@ -69,8 +89,11 @@ export interface ServiceOptions {
   api?: ApiFactory;
 }
 
-/** Sessions, users and the tenant's account, over the open stores. */
-const identityApi: ApiFactory = (parts) => {
+/**
+ * Sessions, users and the tenant's account; connections, their sync and
+ * webhooks; and the work items they bring, over the open stores.
+ */
+const serviceApi: ApiFactory = (parts) => {
   const { config, logger, eventStore, readStore, encryption } = parts;
   const identity = identityServices({
     eventStore,
@@ -83,10 +106,44 @@ const identityApi: ApiFactory = (parts) => {
       config.sessionSecret ?? developmentSessionSecret(config, logger),
     sessionTtlMinutes: config.sessionTtlMinutes,
   });
+  const { allowPrivateTargets } = config;
+  if (allowPrivateTargets) {
+    logger.warn(
+      'HAKKIRI_ALLOW_PRIVATE_TARGETS is on: connections may reach private ' +
+        'and loopback addresses. Never use this for customers.',
+    );
+  }
+  const jira = new HttpJiraClient({ logger, allowPrivateTargets });
+  const connections = connectionServices({
+    eventStore,
+    readStore,
+    logger,
+    blindIndex: encryption.blindIndex,
+    jira,
+    allowPrivateTargets,
+    publicUrl: config.publicUrl,
+    syncIntervalMs: config.syncIntervalMs,
+  });
 
   return {
-    routes: identityRoutes(identity, config.publicUrl),
+    routes: [
+      ...identityRoutes(identity, config.publicUrl),
+      ...connectionRoutes(connections),
+      ...workItemRoutes(connections),
+      ...webhookRoutes({
+        directory: connections.directory,
+        ingestion: connections.webhooks,
+        bodyLimitBytes: config.webhookBodyLimitBytes,
+      }),
+    ],
     authenticator: identity.authenticator,
+    background: {
+      start: () => connections.syncs.startTimer(),
+      stop: async () => {
+        await connections.syncs.stop();
+        jira.close();
+      },
+    },
   };
 };
 
@@ -125,7 +182,7 @@ function masterKeysOf(config: Config, logger: Logger): MasterKeys {
 export async function startService(
   config: Config,
   logger: Logger,
-  { api = identityApi }: ServiceOptions = {},
+  { api = serviceApi }: ServiceOptions = {},
 ): Promise<RunningService> {
   // Checked again here for configs built in code rather than loaded.
   checkTransport(config);
@@ -147,6 +204,7 @@ export async function startService(
   };
 
   let server: Server;
+  let background: BackgroundWork | undefined;
   try {
     const wiring = await api({
       config,
@@ -165,11 +223,14 @@ export async function startService(
         trustProxy: config.trustProxy,
       },
     });
+    background = wiring.background;
     server = await listen(app.callback(), config);
   } catch (error) {
+    await background?.stop();
     await closeStores();
     throw error;
   }
+  background?.start();
 
   const { port } = server.address() as AddressInfo;
   const scheme = config.tls ? 'https' : 'http';
@@ -187,11 +248,14 @@ export async function startService(
     url,
     eventStore,
     readStore,
+    encryption,
     projections: runner,
-    // In-flight requests finish first, then the projections store their
-    // last checkpoints, then the stores close.
+    // In-flight requests finish first, then syncs stop between pages,
+    // then the projections store their last checkpoints, then the
+    // stores close.
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await background?.stop();
       await closeStores();
     },
   };

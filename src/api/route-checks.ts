@@ -66,6 +66,7 @@ function checkRoute(route: RouteDefinition): void {
   // Only the top-level object is checked: an object nested in a body must
   // be strict as well, and a loose one there is not caught here.
   for (const part of ['params', 'query', 'body'] as const) {
+    if (part === 'body' && route.request?.externalBody) continue;
     const schema = route.request?.[part];
     if (schema instanceof z.ZodObject && !isStrict(schema)) {
       throw new RouteDefinitionError(route, `${part} must be a strict object`);

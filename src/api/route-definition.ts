@@ -79,6 +79,7 @@ export type CallerFor<A extends Access> = A extends 'public'
  *
  * Object schemas must be strict (`z.strictObject`), so that a misspelt
  * field is refused instead of ignored; the shell checks this at start-up.
+ * Only a body in another system's format may be loose.
  */
 export interface RouteDefinition<
   ParamsSchema extends ObjectSchema = ObjectSchema,
@@ -106,6 +107,11 @@ export interface RouteDefinition<
      * signature over the exact bytes first (`parseBody`).
      */
     deferBodyParsing?: boolean;
+    /**
+     * The body is another system's format (a webhook): fields it has and
+     * we do not know are dropped, not refused, so it need not be strict.
+     */
+    externalBody?: boolean;
   };
   /** The answers that are not problems, by status. */
   responses: Record<number, RouteResponse>;

@@ -63,6 +63,7 @@ export function webhookRoutes(
         body: webhookEnvelopeSchema,
         bodyLimitBytes: settings.bodyLimitBytes,
         deferBodyParsing: true,
+        externalBody: true,
       },
       responses: {
         202: { description: 'Accepted', schema: acceptedSchema },

@@ -93,10 +93,17 @@ export class SyncLedger {
 
     const base = current ?? idle(connectionId, tenantId);
     const document = { ...base, lease: this.leaseFor(holder, now) };
-    const written = await this.write(document, current?._version ?? 'absent');
-    if (!written) return { kind: 'busy' };
+    const version = await this.write(document, current?._version ?? 'absent');
+    if (version === undefined) return { kind: 'busy' };
 
-    return { kind: 'acquired', lease: { connectionId, holder, document } };
+    return {
+      kind: 'acquired',
+      lease: {
+        connectionId,
+        holder,
+        document: { ...document, _version: version },
+      },
+    };
   }
 
   /** Saves progress and renews the lease; throws if the lease was lost. */
@@ -118,9 +125,11 @@ export class SyncLedger {
   }
 
   /** Lets the lease go, keeping what the run recorded. */
-  async release(lease: SyncLease): Promise<void> {
+  async release(lease: SyncLease): Promise<SyncDocument> {
     const document = { ...lease.document, lease: null };
-    await this.write(document, lease.document._version!);
+    const version = await this.write(document, lease.document._version!);
+
+    return { ...document, _version: version ?? lease.document._version! };
   }
 
   private leaseFor(holder: string, now: Date) {

@@ -101,7 +101,7 @@ async function addTransition(
 
   await items(store).update(
     id,
-    { $set: { history } },
+    { $set: { tenantId: recorded.metadata.tenantId, history } },
     { position: recorded.position },
   );
 }
