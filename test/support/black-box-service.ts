@@ -50,6 +50,26 @@ export class BlackBoxService {
     }
   }
 
+  /** SIGKILL to the whole group: no shutdown, no flush, as a crash. */
+  async kill(): Promise<void> {
+    const server = this.server;
+    if (!server || server.exitCode !== null || server.signalCode !== null) {
+      return;
+    }
+
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    process.kill(-server.pid!, 'SIGKILL');
+    await exited;
+    while (groupAlive(server.pid!)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Where the running server listens. */
+  get baseUrl(): string {
+    return this.url;
+  }
+
   async call(
     method: string,
     route: string,
