@@ -81,8 +81,10 @@ describe('black box: webhooks across a crash', function () {
     const all = makeDeliveries();
     const acked = new Set<string>();
 
+    let killed: Promise<void> | undefined;
     await postAll(all, id, secret, acked, async () => {
-      if (acked.size >= killAfterAcks) await service.kill();
+      if (acked.size >= killAfterAcks) killed ??= service.kill();
+      await killed;
     });
     const ackedBeforeKill = acked.size;
     expect(ackedBeforeKill).to.be.within(killAfterAcks, deliveries - 1);
