@@ -152,6 +152,14 @@ const environmentSchema = z.object({
     .min(1024, 'must be 1024 to 10485760')
     .max(10 * 1024 * 1024, 'must be 1024 to 10485760')
     .default(1024 * 1024),
+  // Hakkiri promises customers that backups are gone after 90 days, so a
+  // longer retention is refused rather than quietly honoured.
+  HAKKIRI_SNAPSHOT_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 90')
+    .max(90, 'must be at most 90: snapshots are deleted after 90 days')
+    .default(90),
   HAKKIRI_MASTER_KEY: masterKey.optional(),
   HAKKIRI_MASTER_KEY_PREVIOUS: z
     .string()
@@ -197,6 +205,8 @@ export interface Config {
   allowPrivateTargets: boolean;
   /** The largest webhook delivery accepted. */
   webhookBodyLimitBytes: number;
+  /** How long a snapshot is kept before it is deleted for good. */
+  snapshotRetentionDays: number;
   /**
    * Signs session tokens. Absent outside production, where the identity
    * code keeps a development secret in the data folder instead.
@@ -259,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     syncIntervalMs: vars.HAKKIRI_SYNC_INTERVAL,
     allowPrivateTargets: vars.HAKKIRI_ALLOW_PRIVATE_TARGETS,
     webhookBodyLimitBytes: vars.HAKKIRI_WEBHOOK_BODY_LIMIT_BYTES,
+    snapshotRetentionDays: vars.HAKKIRI_SNAPSHOT_RETENTION_DAYS,
     sessionSecret: requiredInProduction(vars, 'HAKKIRI_SESSION_SECRET'),
     masterKey: requiredInProduction(vars, 'HAKKIRI_MASTER_KEY'),
     previousMasterKeys: vars.HAKKIRI_MASTER_KEY_PREVIOUS ?? [],

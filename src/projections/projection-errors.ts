@@ -16,3 +16,8 @@ export class DuplicateProjectionError extends HakkiriError {
     super(`More than one projection is named ${projection}`);
   }
 }
+
+/** The projections could not be brought to one position in time. */
+export class ProjectionsNotAlignedError extends HakkiriError {
+  readonly code = 'projections_not_aligned';
+}

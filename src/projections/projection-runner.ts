@@ -6,6 +6,7 @@ import { LogHead } from './log-head.js';
 import type { Projection } from './projection.js';
 import {
   DuplicateProjectionError,
+  ProjectionsNotAlignedError,
   UnknownProjectionError,
 } from './projection-errors.js';
 import type { ProjectionStatus, RebuildProgress } from './projection-status.js';
@@ -34,6 +35,8 @@ export class ProjectionRunner {
   private readonly projections = new Map<string, Projection>();
   private readonly readStore: ReadStore;
   private readonly head: LogHead;
+  /** Pauses queue behind each other: one holds the projections at once. */
+  private paused: Promise<unknown> = Promise.resolve();
 
   constructor(options: ProjectionRunnerOptions) {
     this.readStore = options.readStore;
@@ -81,6 +84,49 @@ export class ProjectionRunner {
   }
 
   /**
+   * Runs work while every projection stands at the same position of the
+   * log, having applied every event up to it and none after: the read
+   * models then agree with one point of the log, as a snapshot needs.
+   * Events keep arriving meanwhile, and are applied after.
+   */
+  atOnePosition<Result>(
+    work: (position: bigint | undefined) => Promise<Result>,
+    timeoutMs = 60_000,
+  ): Promise<Result> {
+    const run = this.paused.then(() => this.holdAll(work, timeoutMs));
+    this.paused = run.catch(() => undefined);
+
+    return run;
+  }
+
+  private async holdAll<Result>(
+    work: (position: bigint | undefined) => Promise<Result>,
+    timeoutMs: number,
+  ): Promise<Result> {
+    const workers = [...this.workers.values()];
+
+    try {
+      const stopped = await Promise.all(workers.map((w) => w.pause()));
+      const position = stopped.reduce<bigint | undefined>(
+        (max, at) =>
+          at !== undefined && (max === undefined || at > max) ? at : max,
+        undefined,
+      );
+      if (position !== undefined) {
+        await withTimeout(
+          Promise.all(workers.map((w) => w.advanceTo(position))),
+          timeoutMs,
+          'the projections did not all reach one position; one may have failed',
+        );
+      }
+
+      return await work(position);
+    } finally {
+      for (const worker of workers) worker.resume();
+    }
+  }
+
+  /**
    * Empties the projection's collections and checkpoint, then replays the
    * whole log into them. Resolves once it has caught up, or failed.
    */
@@ -117,6 +163,26 @@ export class ProjectionRunner {
     for (const [collection, indexes] of Object.entries(projection.indexes)) {
       await this.readStore.collection(collection).ensureIndexes(indexes);
     }
+  }
+}
+
+async function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  message: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ProjectionsNotAlignedError(message)),
+      ms,
+    );
+  });
+
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -49,6 +49,8 @@ export class ProjectionWorker {
   private inFlight: Promise<void> = Promise.resolve();
   private onBatch: BatchListener | undefined;
   private waiting: (() => void)[] = [];
+  /** While paused: how far the worker may go, and who waits on it. */
+  private gate: Gate | undefined;
 
   private readonly logger: Logger;
 
@@ -76,11 +78,7 @@ export class ProjectionWorker {
         bufferTime(batchMs, null, batchSize),
         filter((batch) => batch.length > 0),
         concatMap((batch) => {
-          // Where the store allows, the batch's documents and its
-          // checkpoint commit together.
-          this.inFlight = this.options.readStore.inBatch((store) =>
-            this.applyBatch(batch, store),
-          );
+          this.inFlight = this.applyGated(batch);
           return from(this.inFlight);
         }),
       )
@@ -120,6 +118,60 @@ export class ProjectionWorker {
       applied: this.applied,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
+  }
+
+  /**
+   * Stops applying events at the next batch boundary. Resolves with the
+   * checkpoint it stopped at; events that arrive wait.
+   */
+  async pause(): Promise<bigint | undefined> {
+    this.gate ??= new Gate();
+    this.gate.limit = 'none';
+    await this.inFlight;
+
+    return this.checkpoint.position;
+  }
+
+  /**
+   * Lets a paused worker apply every event up to `position`, and none
+   * after it. Resolves once it has.
+   */
+  advanceTo(position: bigint): Promise<void> {
+    const gate = (this.gate ??= new Gate());
+    gate.limit = position;
+    gate.changed();
+
+    return gate.reached(() => this.checkpoint.position);
+  }
+
+  /** Lets a paused worker go on with the log. */
+  resume(): void {
+    const gate = this.gate;
+    this.gate = undefined;
+    gate?.changed();
+  }
+
+  /** Applies a batch, in parts where a gate cuts it, waiting at the gate. */
+  private async applyGated(batch: SubscriptionMessage[]): Promise<void> {
+    let rest = batch;
+    for (;;) {
+      const gate = this.gate;
+      const cut = gate ? cutAt(rest, gate.limit) : rest.length;
+
+      if (cut > 0) await this.applyInBatch(rest.slice(0, cut));
+      rest = rest.slice(cut);
+      gate?.progressed();
+      if (rest.length === 0 || !gate) return;
+
+      await gate.nextChange();
+    }
+  }
+
+  /** Where the store allows, the documents and checkpoint commit together. */
+  private applyInBatch(batch: SubscriptionMessage[]): Promise<void> {
+    return this.options.readStore.inBatch((store) =>
+      this.applyBatch(batch, store),
+    );
   }
 
   private async applyBatch(
@@ -222,6 +274,57 @@ export class ProjectionWorker {
     this.waiting = [];
     for (const resolve of waiting) resolve();
   }
+}
+
+/**
+ * How far a paused worker may go: nowhere yet, or up to a position. It
+ * wakes the batch waiting at it when that changes, and whoever waits
+ * for the worker to reach its limit.
+ */
+class Gate {
+  limit: bigint | 'none' = 'none';
+  private wake: (() => void)[] = [];
+  private arrivals: (() => void)[] = [];
+
+  nextChange(): Promise<void> {
+    return new Promise((resolve) => this.wake.push(resolve));
+  }
+
+  changed(): void {
+    const waking = this.wake;
+    this.wake = [];
+    for (const resolve of waking) resolve();
+  }
+
+  reached(position: () => bigint | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const at = position();
+        const arrived =
+          this.limit !== 'none' && at !== undefined && at >= this.limit;
+        if (arrived) resolve();
+        else this.arrivals.push(check);
+      };
+      check();
+    });
+  }
+
+  /** The worker applied a part of a batch: it may be where it must be. */
+  progressed(): void {
+    const arriving = this.arrivals;
+    this.arrivals = [];
+    for (const arrive of arriving) arrive();
+  }
+}
+
+/** The messages of a batch the gate lets through: a count from the start. */
+function cutAt(batch: SubscriptionMessage[], limit: bigint | 'none'): number {
+  if (limit === 'none') return 0;
+
+  const past = batch.findIndex(
+    (message) => message.kind === 'event' && message.event.position > limit,
+  );
+  return past === -1 ? batch.length : past;
 }
 
 function failureOf(error: unknown, fallbackCode: string): ProjectionFailure {

@@ -482,3 +482,24 @@ describe('config of the connectors', function () {
     ).to.throw(ConfigError);
   });
 });
+
+describe('config of snapshots', function () {
+  it('keeps snapshots for 90 days unless told fewer', function () {
+    expect(loadConfig({}).snapshotRetentionDays).to.equal(90);
+    expect(
+      loadConfig({ HAKKIRI_SNAPSHOT_RETENTION_DAYS: '30' })
+        .snapshotRetentionDays,
+    ).to.equal(30);
+  });
+
+  it('refuses to keep them longer than the 90 days customers are promised', function () {
+    expect(() => loadConfig({ HAKKIRI_SNAPSHOT_RETENTION_DAYS: '91' }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.includes('HAKKIRI_SNAPSHOT_RETENTION_DAYS')
+      .and.includes('90 days');
+    expect(() => loadConfig({ HAKKIRI_SNAPSHOT_RETENTION_DAYS: '0' })).to.throw(
+      ConfigError,
+    );
+  });
+});
