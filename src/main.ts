@@ -12,7 +12,12 @@ import { identityRoutes } from './api/identity/identity-routes.js';
 import { identityServices } from './api/identity/identity-services.js';
 import { webhookRoutes } from './api/webhooks/webhook-routes.js';
 import { workItemRoutes } from './api/work-items/work-item-routes.js';
+import { snapshotRoutes } from './api/snapshots/snapshot-routes.js';
 import { HttpJiraClient } from './commands/jira/http-jira-client.js';
+import { Housekeeping } from './commands/retention/housekeeping.js';
+import { RetentionSweep } from './commands/retention/retention-sweep.js';
+import { RestoreGate } from './commands/snapshots/restore-gate.js';
+import { SnapshotAdministration } from './commands/snapshots/snapshot-administration.js';
 import type { Authenticator, RouteDefinition } from './api/route-definition.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { Config } from './config/config.js';
@@ -33,6 +38,10 @@ import { identityProjection } from './projections/identity/identity-projection.j
 import { encryptedCollections } from './projections/projection.js';
 import type { Projection } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
+import { ReadModelSnapshots } from './projections/snapshots/read-model-snapshots.js';
+import { SnapshotDirectory } from './projections/snapshots/snapshot-directory.js';
+import { snapshotProjection } from './projections/snapshots/snapshot-projection.js';
+import { snapshotVaultEncryptedFields } from './projections/snapshots/snapshot-vault.js';
 import { workItemProjection } from './projections/work-items/work-item-projection.js';
 import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
 import { connectMongoKeyStore } from './storage/mongodb/mongodb-key-store.js';
@@ -50,20 +59,21 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** The projections that keep the read models. */
-const projections: Projection[] = [
+/** The projections that keep the tenants' read models. */
+const tenantProjections: Projection[] = [
   identityProjection,
   connectionProjection,
   workItemProjection,
 ];
 
+/** Every projection; snapshots hold the tenant's, not their own list. */
+const projections: Projection[] = [...tenantProjections, snapshotProjection];
+
 /** What the API is built from once the stores are open. */
-export interface ServiceParts {
+export interface ServiceParts extends OpenStores {
   config: Config;
   logger: Logger;
-  eventStore: EventStore;
-  readStore: ReadStore;
-  encryption: TenantEncryption;
+  runner: ProjectionRunner;
 }
 
 /** Work that runs beside the API, such as scheduled syncs. */
@@ -77,6 +87,8 @@ export interface BackgroundWork {
 export interface ApiWiring {
   routes: RouteDefinition[];
   authenticator: Authenticator;
+  /** Seconds until a tenant's read models can be read; 0 when now. */
+  tenantAvailability?: (tenantId: string) => Promise<number>;
   background?: BackgroundWork;
 }
 
@@ -125,9 +137,12 @@ const serviceApi: ApiFactory = (parts) => {
     syncIntervalMs: config.syncIntervalMs,
   });
 
+  const snapshots = snapshotServices(parts, identity, connections);
+
   return {
     routes: [
       ...identityRoutes(identity, config.publicUrl),
+      ...snapshotRoutes(snapshots),
       ...connectionRoutes(connections),
       ...workItemRoutes(connections),
       ...webhookRoutes({
@@ -137,15 +152,88 @@ const serviceApi: ApiFactory = (parts) => {
       }),
     ],
     authenticator: identity.authenticator,
+    tenantAvailability: (tenantId) =>
+      snapshots.restores.retryAfterSeconds(tenantId),
     background: {
-      start: () => connections.syncs.startTimer(),
+      start: () => {
+        connections.syncs.startTimer();
+        snapshots.housekeeping.start();
+      },
       stop: async () => {
         await connections.syncs.stop();
+        await snapshots.housekeeping.stop();
+        await snapshots.settle();
         jira.close();
       },
     },
   };
 };
+
+/** Snapshots, their retention, and the other data with a lifetime. */
+function snapshotServices(
+  parts: ServiceParts,
+  identity: ReturnType<typeof identityServices>,
+  connections: ReturnType<typeof connectionServices>,
+) {
+  const { config, logger, eventStore, readStore } = parts;
+  const restores = new RestoreGate(readStore);
+  const directory = new SnapshotDirectory(readStore);
+  const administration = new SnapshotAdministration({
+    store: eventStore,
+    logger,
+    copies: new ReadModelSnapshots({
+      runner: parts.runner,
+      projections: tenantProjections,
+      storedReadModels: parts.storedReadModels,
+      readModels: readStore,
+      vault: parts.snapshotVault,
+      eventStore,
+      logger,
+    }),
+    restores,
+    retentionDays: config.snapshotRetentionDays,
+  });
+  const sweep = new RetentionSweep({
+    snapshots: administration,
+    expiredSnapshots: async (now) =>
+      (await directory.expired(now)).map((doc) => ({
+        tenantId: doc.tenantId,
+        snapshotId: doc._id,
+      })),
+    purges: [
+      {
+        name: 'webhook deliveries',
+        purge: () => connections.webhooks.purgeExpired(),
+      },
+      {
+        name: 'sessions',
+        purge: (now) => identity.directory.forgetExpiredSessions(now),
+      },
+    ],
+    logger,
+  });
+  const inFlight = new Set<Promise<void>>();
+
+  return {
+    administration,
+    directory,
+    restores,
+    housekeeping: new Housekeeping({
+      sweep,
+      snapshots: administration,
+      tenants: () => identity.directory.activeTenantIds(),
+      lastSnapshotAt: (tenantId) => directory.lastRequestedAt(tenantId),
+      logger,
+    }),
+    track: (work: Promise<void>) => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    },
+    settle: async () => {
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
 
 /** Config refuses to start production without HAKKIRI_SESSION_SECRET. */
 function developmentSessionSecret(config: Config, logger: Logger): Buffer {
@@ -187,10 +275,8 @@ export async function startService(
   // Checked again here for configs built in code rather than loaded.
   checkTransport(config);
 
-  const { eventStore, readStore, encryption, close } = await openStores(
-    config,
-    logger,
-  );
+  const stores = await openStores(config, logger);
+  const { eventStore, readStore, encryption, close } = stores;
   const runner = new ProjectionRunner({
     eventStore,
     readStore,
@@ -206,13 +292,7 @@ export async function startService(
   let server: Server;
   let background: BackgroundWork | undefined;
   try {
-    const wiring = await api({
-      config,
-      logger,
-      eventStore,
-      readStore,
-      encryption,
-    });
+    const wiring = await api({ ...stores, config, logger, runner });
     const app = createApp({
       logger,
       ...wiring,
@@ -265,6 +345,10 @@ export async function startService(
 export interface OpenStores {
   eventStore: EventStore;
   readStore: ReadStore;
+  /** The read store below encryption: sealed fields as stored. */
+  storedReadModels: ReadStore;
+  /** Where snapshot copies are kept, each chunk sealed. */
+  snapshotVault: ReadStore;
   encryption: TenantEncryption;
   close(): Promise<void>;
 }
@@ -290,6 +374,8 @@ export async function openStores(
     opened.push(eventStore);
     const readStore = await openReadStore(config, logger);
     opened.push(readStore);
+    const vault = await openSnapshotStore(config, readStore);
+    if (vault !== readStore) opened.push(vault);
 
     const encryption = new TenantEncryption(new Keyring(keyStore, masterKeys));
     await encryption.keyring.createServiceKeys();
@@ -299,6 +385,11 @@ export async function openStores(
       readStore: encryption.readModels(
         readStore,
         encryptedCollections(projections),
+      ),
+      storedReadModels: readStore,
+      snapshotVault: encryption.readModels(
+        vault,
+        new Map(Object.entries(snapshotVaultEncryptedFields)),
       ),
       encryption,
       close: closeAll,
@@ -333,6 +424,18 @@ async function openReadStore(
 
   return settings.kind === 'mongodb'
     ? connectMongoReadStore(settings.url, logger)
+    : new SqliteReadStore(settings.file);
+}
+
+/** SQLite keeps copies in a file of their own; MongoDB beside the rest. */
+async function openSnapshotStore(
+  config: Config,
+  readStore: ReadStore,
+): Promise<ReadStore> {
+  const settings = config.snapshotStore;
+
+  return settings.kind === 'mongodb'
+    ? readStore
     : new SqliteReadStore(settings.file);
 }
 

@@ -161,3 +161,16 @@ export class InvalidSignatureError extends ApiError {
     );
   }
 }
+
+/** The tenant's read models are being restored from a snapshot. */
+export class TenantRestoringError extends ApiError {
+  readonly code = 'tenant_restoring';
+
+  constructor(readonly retryAfterSeconds: number) {
+    super('Your data is being restored from a snapshot; try again shortly.');
+  }
+
+  override responseHeaders(): Record<string, string> {
+    return { 'Retry-After': String(Math.max(1, this.retryAfterSeconds)) };
+  }
+}

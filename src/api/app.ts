@@ -28,6 +28,8 @@ export interface AppDependencies {
   readinessTimeoutMs?: number;
   bodyLimitBytes?: number;
   transport?: Transport;
+  /** Seconds until a tenant's read models can be read; 0 when now. */
+  tenantAvailability?: (tenantId: string) => Promise<number>;
 }
 
 /** The application with the parts tests and tools look into. */
@@ -57,6 +59,7 @@ export function buildApi({
   readinessTimeoutMs = 1000,
   bodyLimitBytes = 100 * 1024,
   transport = { tls: false, trustProxy: false },
+  tenantAvailability,
 }: AppDependencies): Api {
   const servedRoutes = [
     healthRoute,
@@ -71,7 +74,11 @@ export function buildApi({
 
   const router = new Router();
   for (const route of servedRoutes) {
-    mountRoute(router, route, { authenticator, bodyLimitBytes });
+    mountRoute(router, route, {
+      authenticator,
+      bodyLimitBytes,
+      ...(tenantAvailability ? { tenantAvailability } : {}),
+    });
   }
 
   const app = new Koa({ proxy: transport.trustProxy });

@@ -151,6 +151,7 @@ export function problemStatuses(route: RouteDefinition): number[] {
     statuses.add(413);
     statuses.add(415);
   }
+  if (route.readsTenantModels) statuses.add(503);
 
   return [...statuses].sort((a, b) => a - b);
 }

@@ -95,6 +95,11 @@ export interface RouteDefinition<
   description?: string;
   tags?: string[];
   access: RouteAccess;
+  /**
+   * The route answers from the tenant's read models, so it waits out a
+   * restore of them: 503 with Retry-After, for that tenant only.
+   */
+  readsTenantModels?: boolean;
   request?: {
     params?: ParamsSchema;
     query?: QuerySchema;

@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   MethodNotAllowedError,
   RouteNotFoundError,
+  TenantRestoringError,
   UnauthenticatedError,
 } from './api-errors.js';
 import { apiState } from './api-state.js';
@@ -19,6 +20,8 @@ import type {
 export interface MountOptions {
   authenticator: Authenticator;
   bodyLimitBytes: number;
+  /** Seconds until a tenant's read models can be read; 0 when now. */
+  tenantAvailability?: (tenantId: string) => Promise<number>;
 }
 
 /**
@@ -29,11 +32,14 @@ export interface MountOptions {
 export function mountRoute(
   router: Router,
   route: RouteDefinition,
-  { authenticator, bodyLimitBytes }: MountOptions,
+  { authenticator, bodyLimitBytes, tenantAvailability }: MountOptions,
 ): void {
   const steps: Koa.Middleware[] = [namedRoute(route.path)];
   if (route.access !== 'public') {
     steps.push(noStore, authenticator.authenticate, requireAccess(route));
+  }
+  if (route.readsTenantModels && tenantAvailability) {
+    steps.push(tenantAvailable(tenantAvailability));
   }
   steps.push(handled(route, bodyLimitBytes));
 
@@ -83,6 +89,19 @@ function requireAccess(route: RouteDefinition): Koa.Middleware {
     if (route.access === 'admin' && principal.role !== 'admin') {
       throw new ForbiddenError();
     }
+
+    await next();
+  };
+}
+
+/** A tenant whose read models are being restored waits; others do not. */
+function tenantAvailable(
+  availability: (tenantId: string) => Promise<number>,
+): Koa.Middleware {
+  return async (ctx, next) => {
+    const principal = apiState(ctx).principal;
+    const waitSeconds = principal ? await availability(principal.tenantId) : 0;
+    if (waitSeconds > 0) throw new TenantRestoringError(waitSeconds);
 
     await next();
   };

@@ -220,6 +220,9 @@ export interface Config {
   /** Older master keys, still unwrapping until a rotation re-wraps. */
   previousMasterKeys: Buffer[];
   keyStore: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  /** Where snapshot copies are kept: apart from the read models. */
+  snapshotStore:
+    { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
 }
 
 /**
@@ -277,6 +280,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     keyStore: vars.MONGODB_URL
       ? { kind: 'mongodb', url: vars.MONGODB_URL }
       : { kind: 'sqlite', file: path.join(dataDir, 'keys.sqlite') },
+    snapshotStore: vars.MONGODB_URL
+      ? { kind: 'mongodb', url: vars.MONGODB_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'snapshots.sqlite') },
   };
 }
 

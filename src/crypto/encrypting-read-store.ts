@@ -59,6 +59,10 @@ export class EncryptingReadStore implements ReadStore {
     return this.inner.ping();
   }
 
+  purgeDeleted(): Promise<void> {
+    return this.inner.purgeDeleted();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

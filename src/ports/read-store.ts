@@ -137,5 +137,15 @@ export interface ReadStore {
   /** Answers whether the store can be reached. */
   ping(): Promise<boolean>;
 
+  /**
+   * Makes what was deleted unreadable from the store's own files, for
+   * data that must be gone for good (expired snapshots). SQLite zeroes
+   * freed pages as it deletes, then here moves its log into the main
+   * file and empties the log, which still held the old pages. MongoDB
+   * gives no such control from a client: there it does nothing, and
+   * deletion (with a TTL index as a second line) is what there is.
+   */
+  purgeDeleted(): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -129,4 +129,35 @@ describe('SqliteReadStore', function () {
       expect(await items.get('outside')).to.include({ _id: 'outside' });
     });
   });
+
+  describe('purgeDeleted', function () {
+    it('leaves no byte of deleted documents in any file', async function () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-rs-'));
+      const store = new SqliteReadStore(path.join(dir, 'read-models.sqlite'));
+      const canary = 'CANARY-purge-5e1d';
+      const items = store.collection('items');
+      for (let n = 0; n < 50; n += 1) {
+        await items.insert({ _id: `keep-${n}`, text: 'x'.repeat(500) });
+        await items.insert({ _id: `gone-${n}`, text: `${canary}-${n}` });
+      }
+      const found = () =>
+        fs
+          .readdirSync(dir)
+          .filter((file) =>
+            fs.readFileSync(path.join(dir, file)).includes(canary),
+          );
+      expect(found()).to.not.deep.equal([]);
+
+      await items.deleteMany({ _id: { $in: ['gone-0'] } });
+      for (let n = 1; n < 50; n += 1) {
+        await items.deleteMany({ _id: `gone-${n}` });
+      }
+      await store.purgeDeleted();
+
+      expect(found()).to.deep.equal([]);
+      expect(await items.get('keep-7')).to.include({ _id: 'keep-7' });
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  });
 });

@@ -75,6 +75,7 @@ export function workItemRoutes(
         '`nextCursor` for more. There is no bulk export.',
       tags: ['work items'],
       access: 'authenticated',
+      readsTenantModels: true,
       request: { query: listQuerySchema },
       responses: {
         200: { description: 'A page', schema: workItemPageSchema },

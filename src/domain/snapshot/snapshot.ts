@@ -245,7 +245,19 @@ function ready(state: SnapshotState): Existing {
   return existing;
 }
 
-/** Whether a restore may start from this snapshot now. */
-export function checkRestorable(state: SnapshotState): void {
-  ready(state);
+/**
+ * The log position a restore from this snapshot starts at; throws when
+ * it cannot be restored now.
+ */
+export function restorePosition(state: SnapshotState): bigint {
+  const position = ready(state).position;
+  if (position === undefined) {
+    throw new DomainError(
+      'snapshot_not_ready',
+      'conflict',
+      'The snapshot has no position',
+    );
+  }
+
+  return BigInt(position);
 }

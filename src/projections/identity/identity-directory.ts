@@ -94,6 +94,32 @@ export class IdentityDirectory {
     return doc?.tenantId === tenantId ? doc : undefined;
   }
 
+  /**
+   * Drops the sessions past their expiry, ended or not: a token of one is
+   * refused by its own expiry, so nothing needs them any more.
+   */
+  forgetExpiredSessions(now: Date): Promise<number> {
+    return this.store
+      .collection<SessionDocument>(sessionsCollection)
+      .deleteMany({ expiresAt: { $lt: now.toISOString() } });
+  }
+
+  /** The ids of every tenant that is not deleted. */
+  async activeTenantIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.tenants().find(
+        { status: 'active' },
+        { limit: 500, ...(cursor === undefined ? {} : { cursor }) },
+      );
+      ids.push(...page.items.map((tenant) => tenant._id));
+      cursor = page.next;
+    } while (cursor !== undefined);
+
+    return ids;
+  }
+
   private tenants() {
     return this.store.collection<TenantDocument>(tenantsCollection);
   }

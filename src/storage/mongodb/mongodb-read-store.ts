@@ -80,6 +80,8 @@ export class MongoReadStore implements ReadStore {
     }
   }
 
+  async purgeDeleted(): Promise<void> {}
+
   async close(): Promise<void> {
     await this.connection.close();
   }

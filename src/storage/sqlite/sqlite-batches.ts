@@ -51,6 +51,18 @@ export class SqliteBatches {
   };
 
   /**
+   * Work that must run outside any transaction, such as a checkpoint of
+   * the log: it waits until no batch is open, then runs at once.
+   */
+  async whenIdle<Result>(work: () => Result): Promise<Result> {
+    for (;;) {
+      const last = this.lastBatch;
+      await last;
+      if (last === this.lastBatch && !this.db.inTransaction) return work();
+    }
+  }
+
+  /**
    * A write of the open batch. Between awaits only a batch keeps a
    * transaction open, so one that is open is this batch's; a write made
    * after its batch has ended runs as an outside write.

@@ -29,6 +29,8 @@ export function openSqliteDatabase(
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
+  // Freed pages are zeroed, so deleted data leaves no bytes behind.
+  db.pragma('secure_delete = ON');
 
   return db;
 }

@@ -3,6 +3,7 @@ import type {
   ReadDocument,
   ReadStore,
 } from '../../ports/read-store.js';
+import { StoreUnavailableError } from '../../ports/errors.js';
 import { InvalidFieldError } from './document-query.js';
 import { SqliteBatches } from './sqlite-batches.js';
 import type { Writer } from './sqlite-batches.js';
@@ -77,6 +78,18 @@ export class SqliteReadStore implements ReadStore {
     }
   }
 
+  async purgeDeleted(): Promise<void> {
+    const [result] = await this.batches.whenIdle(
+      () => this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[],
+    );
+    if (result?.busy !== 0) {
+      throw new StoreUnavailableError(
+        'Another connection held the read store log: what was deleted ' +
+          'may still be in its -wal file until it is checkpointed',
+      );
+    }
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
@@ -105,6 +118,9 @@ class SqliteBatchStore implements ReadStore {
   ping(): Promise<boolean> {
     return this.outer.ping();
   }
+
+  /** The batch's own deletions are not even committed yet. */
+  async purgeDeleted(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

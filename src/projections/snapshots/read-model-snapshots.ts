@@ -1,0 +1,141 @@
+import type { EventStore } from '../../ports/event-store.js';
+import type { Logger } from '../../ports/logger.js';
+import type { ReadStore } from '../../ports/read-store.js';
+import type {
+  SnapshotCopies,
+  SnapshotCopy,
+} from '../../ports/snapshot-copies.js';
+import type { Projection } from '../projection.js';
+import type { ProjectionRunner } from '../projection-runner.js';
+import { SnapshotVault } from './snapshot-vault.js';
+import type { CopiedDocument } from './snapshot-vault.js';
+
+export interface ReadModelSnapshotsOptions {
+  runner: ProjectionRunner;
+  /** Whose collections a snapshot holds; the snapshots' own are not. */
+  projections: readonly Projection[];
+  /** The read store below encryption: sealed fields stay sealed. */
+  storedReadModels: ReadStore;
+  /** The read store the projections write through, sealing. */
+  readModels: ReadStore;
+  /** Where copies are kept, sealing each chunk whole. */
+  vault: ReadStore;
+  eventStore: EventStore;
+  logger: Logger;
+}
+
+const pageSize = 1000;
+
+/**
+ * Snapshots of one tenant's read models. A copy is taken while every
+ * projection stands at one position of the log, so it holds every
+ * effect up to that position and none after, however busy the log. A
+ * restore replaces the tenant's documents with the copy's, then applies
+ * the tenant's events after the copy's position.
+ */
+export class ReadModelSnapshots implements SnapshotCopies {
+  private readonly vault: SnapshotVault;
+  private readonly collections: string[];
+
+  constructor(private readonly options: ReadModelSnapshotsOptions) {
+    this.vault = new SnapshotVault(options.vault);
+    this.collections = options.projections.flatMap((p) => [...p.collections]);
+  }
+
+  copy(
+    tenantId: string,
+    snapshotId: string,
+    expiresAt: Date,
+  ): Promise<SnapshotCopy> {
+    return this.options.runner.atOnePosition(async (position) => {
+      const written = await this.vault.write(
+        tenantId,
+        snapshotId,
+        expiresAt,
+        this.documentsOf(tenantId),
+      );
+
+      return { position: position ?? 0n, ...written };
+    });
+  }
+
+  restore(
+    tenantId: string,
+    snapshotId: string,
+    position: bigint,
+  ): Promise<bigint | undefined> {
+    return this.options.runner.atOnePosition(async (head) => {
+      await this.replaceDocuments(tenantId, snapshotId);
+      await this.catchUp(tenantId, position, head);
+
+      return head;
+    });
+  }
+
+  /** Erases the copy, and the freed pages that held it. */
+  async erase(snapshotId: string): Promise<void> {
+    await this.vault.erase(snapshotId);
+    await this.options.vault.purgeDeleted();
+  }
+
+  private async *documentsOf(tenantId: string): AsyncIterable<CopiedDocument> {
+    const stored = this.options.storedReadModels;
+
+    for (const collection of this.collections) {
+      let cursor: string | undefined;
+      do {
+        const page = await stored
+          .collection(collection)
+          .find(
+            { tenantId },
+            { limit: pageSize, ...(cursor === undefined ? {} : { cursor }) },
+          );
+        for (const document of page.items) yield { collection, document };
+        cursor = page.next;
+      } while (cursor !== undefined);
+    }
+  }
+
+  private async replaceDocuments(
+    tenantId: string,
+    snapshotId: string,
+  ): Promise<void> {
+    const stored = this.options.storedReadModels;
+    await stored.inBatch(async (batch) => {
+      for (const collection of this.collections) {
+        await batch.collection(collection).deleteMany({ tenantId });
+      }
+    });
+
+    for await (const chunk of this.vault.chunksOf(snapshotId)) {
+      await stored.inBatch(async (batch) => {
+        for (const { collection, document } of chunk) {
+          const { _version: _, ...fields } = document;
+          await batch.collection(collection).insert(fields);
+        }
+      });
+    }
+  }
+
+  /** The tenant's events after the copy, through every projection. */
+  private async catchUp(
+    tenantId: string,
+    after: bigint,
+    head: bigint | undefined,
+  ): Promise<void> {
+    if (head === undefined || head <= after) return;
+    const { eventStore, projections, readModels } = this.options;
+
+    const events = eventStore.readAll(after > 0n ? { after } : {});
+    for await (const event of events) {
+      if (event.position > head) break;
+      if (event.metadata.tenantId !== tenantId) continue;
+
+      for (const projection of projections) {
+        if (projection.handles(event.type)) {
+          await projection.apply(event, readModels);
+        }
+      }
+    }
+  }
+}

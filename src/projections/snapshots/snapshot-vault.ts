@@ -1,0 +1,97 @@
+import type { ReadDocument, ReadStore } from '../../ports/read-store.js';
+
+export const snapshotChunksCollection = 'snapshot_chunks';
+
+/** One stored document of a copy, and where it came from. */
+export interface CopiedDocument {
+  collection: string;
+  document: ReadDocument;
+}
+
+/** A slice of a copy, sealed whole with the tenant's key. */
+interface ChunkDocument extends ReadDocument {
+  tenantId: string;
+  snapshotId: string;
+  index: number;
+  expiresAt: string;
+  /** JSON of the copied documents; sealed at rest. */
+  data: string;
+}
+
+export const snapshotVaultEncryptedFields: Readonly<
+  Record<string, readonly string[]>
+> = { [snapshotChunksCollection]: ['data'] };
+
+/** About a megabyte of JSON a chunk: few to seal, each small to hold. */
+const chunkBytes = 1024 * 1024;
+
+/**
+ * Keeps the copies of snapshots, in chunks sealed with the tenant's data
+ * key, so crypto-shredding a tenant makes its copies unreadable too.
+ * The documents inside were already sealed field by field; they are
+ * copied as stored and stay so.
+ */
+export class SnapshotVault {
+  constructor(private readonly store: ReadStore) {}
+
+  async write(
+    tenantId: string,
+    snapshotId: string,
+    expiresAt: Date,
+    documents: AsyncIterable<CopiedDocument>,
+  ): Promise<{ sizeBytes: number; documents: number }> {
+    let buffered: string[] = [];
+    let bufferedBytes = 0;
+    let index = 0;
+    let sizeBytes = 0;
+    let count = 0;
+
+    const flush = async () => {
+      if (buffered.length === 0) return;
+      const data = `[${buffered.join(',')}]`;
+      await this.chunks().insert({
+        _id: `${snapshotId}:${index}`,
+        tenantId,
+        snapshotId,
+        index,
+        expiresAt: expiresAt.toISOString(),
+        data,
+      });
+      index += 1;
+      sizeBytes += data.length;
+      buffered = [];
+      bufferedBytes = 0;
+    };
+
+    for await (const copied of documents) {
+      const json = JSON.stringify([copied.collection, copied.document]);
+      buffered.push(json);
+      bufferedBytes += json.length;
+      count += 1;
+      if (bufferedBytes >= chunkBytes) await flush();
+    }
+    await flush();
+
+    return { sizeBytes, documents: count };
+  }
+
+  /** The copied documents a chunk at a time, in the order they were copied. */
+  async *chunksOf(snapshotId: string): AsyncIterable<CopiedDocument[]> {
+    for (let index = 0; ; index += 1) {
+      const chunk = await this.chunks().get(`${snapshotId}:${index}`);
+      if (!chunk) return;
+
+      const entries = JSON.parse(chunk.data) as [string, ReadDocument][];
+      yield entries.map(([collection, document]) => ({ collection, document }));
+    }
+  }
+
+  /** Deletes every chunk of the copy; returns how many there were. */
+  erase(snapshotId: string): Promise<number> {
+    return this.chunks().deleteMany({ snapshotId });
+  }
+
+  private chunks() {
+    return this.store.collection<ChunkDocument>(snapshotChunksCollection);
+  }
+}
