@@ -40,7 +40,11 @@ import type { Projection } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { ReadModelSnapshots } from './projections/snapshots/read-model-snapshots.js';
 import { SnapshotDirectory } from './projections/snapshots/snapshot-directory.js';
-import { snapshotProjection } from './projections/snapshots/snapshot-projection.js';
+import {
+  snapshotProjection,
+  snapshotProjectionName,
+} from './projections/snapshots/snapshot-projection.js';
+import { ProjectionWatermark } from './projections/projection-watermark.js';
 import { snapshotVaultEncryptedFields } from './projections/snapshots/snapshot-vault.js';
 import { workItemProjection } from './projections/work-items/work-item-projection.js';
 import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
@@ -50,17 +54,14 @@ import { SqliteEventStore } from './storage/sqlite/sqlite-event-store.js';
 import { SqliteKeyStore } from './storage/sqlite/sqlite-key-store.js';
 import { SqliteReadStore } from './storage/sqlite/sqlite-read-store.js';
 
-export interface RunningService {
+export interface RunningService extends Omit<OpenStores, 'close'> {
   url: string;
-  eventStore: EventStore;
-  readStore: ReadStore;
-  encryption: TenantEncryption;
   projections: ProjectionRunner;
   stop(): Promise<void>;
 }
 
 /** The projections that keep the tenants' read models. */
-const tenantProjections: Projection[] = [
+export const tenantProjections: Projection[] = [
   identityProjection,
   connectionProjection,
   workItemProjection,
@@ -213,6 +214,7 @@ function snapshotServices(
     logger,
   });
   const inFlight = new Set<Promise<void>>();
+  const watermark = new ProjectionWatermark(readStore);
 
   return {
     administration,
@@ -225,6 +227,8 @@ function snapshotServices(
       lastSnapshotAt: (tenantId) => directory.lastRequestedAt(tenantId),
       logger,
     }),
+    applied: (position: bigint | undefined) =>
+      watermark.reached(snapshotProjectionName, position),
     track: (work: Promise<void>) => {
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));
@@ -276,7 +280,7 @@ export async function startService(
   checkTransport(config);
 
   const stores = await openStores(config, logger);
-  const { eventStore, readStore, encryption, close } = stores;
+  const { eventStore, readStore, close } = stores;
   const runner = new ProjectionRunner({
     eventStore,
     readStore,
@@ -325,10 +329,8 @@ export async function startService(
   );
 
   return {
+    ...stores,
     url,
-    eventStore,
-    readStore,
-    encryption,
     projections: runner,
     // In-flight requests finish first, then syncs stop between pages,
     // then the projections store their last checkpoints, then the

@@ -19,17 +19,33 @@ export interface Answer {
 export class BlackBoxService {
   private server: ChildProcess | undefined;
   private url = '';
+  private lines: string[] = [];
 
   constructor(private readonly env: () => Record<string, string>) {}
 
-  async start(): Promise<void> {
-    const server = spawn('npm', ['start'], {
+  /**
+   * `npm start`, or that behind a wrapper such as `faketime '+89 days'`,
+   * which the server's whole process tree then runs under.
+   */
+  async start(wrapper: string[] = []): Promise<void> {
+    const [command = 'npm', ...args] = [...wrapper, 'npm', 'start'];
+    const server = spawn(command, args, {
       cwd: root,
       env: { ...process.env, ...this.env() },
       detached: true,
     });
     this.server = server;
-    this.url = await listeningUrl(server);
+    this.lines = [];
+    this.url = await listeningUrl(server, this.lines);
+  }
+
+  /** Waits until the server logs a line with this message. */
+  async logged(message: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.lines.some((line) => line.includes(`"msg":"${message}"`))) {
+      if (Date.now() > deadline) throw new Error(`never logged: ${message}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /**
@@ -126,11 +142,15 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-/** Reads the server's JSON log until it says where it listens. */
-function listeningUrl(server: ChildProcess): Promise<string> {
+/**
+ * Reads the server's JSON log until it says where it listens, keeping
+ * every line for `logged`.
+ */
+function listeningUrl(server: ChildProcess, kept: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: server.stdout! });
     lines.on('line', (line) => {
+      kept.push(line);
       const url = /"url":"([^"]+)"/.exec(line)?.[1];
       if (url) resolve(url);
     });

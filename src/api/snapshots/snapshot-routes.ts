@@ -13,6 +13,8 @@ export interface SnapshotRouteServices {
   directory: SnapshotDirectory;
   /** Keeps background work in sight, so shutdown can wait for it. */
   track(work: Promise<void>): void;
+  /** Resolves once the snapshot list shows a write. */
+  applied(position: bigint | undefined): Promise<void>;
 }
 
 const snapshotIdSchema = z.strictObject({ id: z.uuid() });
@@ -137,7 +139,11 @@ export function snapshotRoutes(
       responses: { 204: { description: 'Deleted' } },
       errors: [404],
       handle: async ({ params, principal, ctx }) => {
-        await administration.delete(requester(principal, ctx), params.id);
+        const position = await administration.delete(
+          requester(principal, ctx),
+          params.id,
+        );
+        await services.applied(position);
 
         return { status: 204 };
       },

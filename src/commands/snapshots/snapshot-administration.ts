@@ -86,14 +86,20 @@ export class SnapshotAdministration {
     return { snapshotId, done };
   }
 
-  async delete(requester: Requester, snapshotId: string): Promise<void> {
+  /** Resolves with where the read models will show the deletion. */
+  async delete(
+    requester: Requester,
+    snapshotId: string,
+  ): Promise<bigint | undefined> {
     await this.snapshotOf(requester, snapshotId);
 
-    await this.handle(snapshotId, requester, {
+    const result = await this.handle(snapshotId, requester, {
       type: 'DeleteSnapshot',
       at: this.now(),
     });
     await this.deps.copies.erase(snapshotId);
+
+    return result.position;
   }
 
   /** The sweeper's work on one expired snapshot: purged, and recorded. */

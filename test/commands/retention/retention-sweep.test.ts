@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+
+import { RetentionSweep } from '../../../src/commands/retention/retention-sweep.js';
+import { RestoreGate } from '../../../src/commands/snapshots/restore-gate.js';
+import { SnapshotAdministration } from '../../../src/commands/snapshots/snapshot-administration.js';
+import { silentLogger } from '../../../src/logger.js';
+import { tenantProjections } from '../../../src/main.js';
+import { ReadModelSnapshots } from '../../../src/projections/snapshots/read-model-snapshots.js';
+import { SnapshotDirectory } from '../../../src/projections/snapshots/snapshot-directory.js';
+import { TestClock } from '../../support/identity-fixture.js';
+import { serviceApi } from '../../support/service-api.js';
+import type { ServiceApi } from '../../support/service-api.js';
+import { pause } from '../../support/waiting.js';
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+describe('retention sweep', function () {
+  this.timeout(30_000);
+  let api: ServiceApi;
+  let clock: TestClock;
+  let snapshots: SnapshotAdministration;
+  let directory: SnapshotDirectory;
+  let sweep: RetentionSweep;
+  const purged: Date[] = [];
+
+  beforeEach(async function () {
+    api = await serviceApi();
+    clock = new TestClock(new Date('2026-12-04T10:00:00.000Z'));
+    const { service } = api;
+    directory = new SnapshotDirectory(service.readStore);
+    snapshots = new SnapshotAdministration({
+      store: service.eventStore,
+      logger: silentLogger(),
+      copies: new ReadModelSnapshots({
+        runner: service.projections,
+        projections: tenantProjections,
+        storedReadModels: service.storedReadModels,
+        readModels: service.readStore,
+        vault: service.snapshotVault,
+        eventStore: service.eventStore,
+        logger: silentLogger(),
+      }),
+      restores: new RestoreGate(service.readStore),
+      retentionDays: 90,
+      now: clock.now,
+    });
+    sweep = new RetentionSweep({
+      snapshots,
+      expiredSnapshots: async (now) =>
+        (await directory.expired(now)).map((doc) => ({
+          tenantId: doc.tenantId,
+          snapshotId: doc._id,
+        })),
+      purges: [{ name: 'probe', purge: async (now) => (purged.push(now), 0) }],
+      logger: silentLogger(),
+      now: clock.now,
+    });
+  });
+
+  afterEach(async function () {
+    await api.dispose();
+  });
+
+  async function ready(snapshotId: string) {
+    for (let tries = 0; tries < 200; tries += 1) {
+      const doc = await directory.snapshot(api.acme.tenantId, snapshotId);
+      if (doc?.state === 'ready') return doc;
+      await pause(25);
+    }
+    throw new Error('the snapshot was not taken');
+  }
+
+  async function chunksOf(snapshotId: string) {
+    const page = await api.service.snapshotVault
+      .collection('snapshot_chunks')
+      .find({ snapshotId });
+    return page.items.length;
+  }
+
+  it('keeps a snapshot for 89 days and purges it after 90, recording it', async function () {
+    const taken = await snapshots.take(
+      { tenantId: api.acme.tenantId, requestId: 'test' },
+      'admin',
+    );
+    await taken.done;
+    await ready(taken.snapshotId);
+    expect(await chunksOf(taken.snapshotId)).to.be.above(0);
+
+    clock.advance(89 * dayMs);
+    expect((await sweep.sweep()).snapshotsPurged).to.equal(0);
+    expect(await chunksOf(taken.snapshotId)).to.be.above(0);
+
+    clock.advance(2 * dayMs);
+    expect((await sweep.sweep()).snapshotsPurged).to.equal(1);
+    expect(await chunksOf(taken.snapshotId)).to.equal(0);
+
+    const events = [];
+    for await (const event of api.service.eventStore.readAll()) {
+      if (event.streamName === `snapshot-${taken.snapshotId}`) {
+        events.push(event.type);
+      }
+    }
+    expect(events).to.deep.equal([
+      'SnapshotRequested',
+      'SnapshotTaken',
+      'SnapshotPurged',
+    ]);
+  });
+
+  it('runs the other purges with the same clock', async function () {
+    purged.length = 0;
+    await sweep.sweep();
+
+    expect(purged).to.deep.equal([clock.now()]);
+  });
+});
