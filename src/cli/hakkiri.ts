@@ -15,8 +15,8 @@ import {
 import { createLogger } from '../logger.js';
 import type { Logger } from '../ports/logger.js';
 import { IdentityDirectory } from '../projections/identity/identity-directory.js';
-import { openStores } from '../main.js';
-import type { OpenStores } from '../main.js';
+import { openStores } from '../service-stores.js';
+import type { OpenStores } from '../service-stores.js';
 
 const usage = `Usage:
   hakkiri tenant create --slug <slug> --name <display name> --admin <username>

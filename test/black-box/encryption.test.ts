@@ -10,7 +10,7 @@ import { slugIndex } from '../../src/commands/identity/accounts.js';
 import { loadConfig } from '../../src/config/config.js';
 import { tenantStreamName } from '../../src/domain/tenant/tenant.js';
 import { silentLogger } from '../../src/logger.js';
-import { openStores } from '../../src/main.js';
+import { openStores } from '../../src/service-stores.js';
 import { TenantKeysDeletedError } from '../../src/ports/errors.js';
 import { tenantsCollection } from '../../src/projections/identity/identity-documents.js';
 import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.js';

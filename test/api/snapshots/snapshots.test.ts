@@ -4,7 +4,7 @@ import { expect } from 'chai';
 
 import { RestoreGate } from '../../../src/commands/snapshots/restore-gate.js';
 import { signatureOf } from '../../../src/commands/webhooks/webhook-signature.js';
-import { tenantProjections } from '../../../src/main.js';
+import { tenantProjections } from '../../../src/service-stores.js';
 import { JiraDouble } from '../../doubles/jira/jira-double.js';
 import { webhookFixture } from '../../support/jira-fixtures.js';
 import {

@@ -4,7 +4,7 @@ import { RetentionSweep } from '../../../src/commands/retention/retention-sweep.
 import { RestoreGate } from '../../../src/commands/snapshots/restore-gate.js';
 import { SnapshotAdministration } from '../../../src/commands/snapshots/snapshot-administration.js';
 import { silentLogger } from '../../../src/logger.js';
-import { tenantProjections } from '../../../src/main.js';
+import { tenantProjections } from '../../../src/service-stores.js';
 import { ReadModelSnapshots } from '../../../src/projections/snapshots/read-model-snapshots.js';
 import { SnapshotDirectory } from '../../../src/projections/snapshots/snapshot-directory.js';
 import { TestClock } from '../../support/identity-fixture.js';

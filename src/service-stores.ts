@@ -1,0 +1,152 @@
+import { Keyring } from './crypto/keyring.js';
+import { LocalMasterKey, MasterKeys } from './crypto/master-key.js';
+import { TenantEncryption } from './crypto/tenant-encryption.js';
+import type { Config } from './config/config.js';
+import { developmentSecret } from './config/dev-secret.js';
+import type { EventStore } from './ports/event-store.js';
+import type { KeyStore } from './ports/key-store.js';
+import type { Logger } from './ports/logger.js';
+import type { ReadStore } from './ports/read-store.js';
+import { connectionProjection } from './projections/connections/connection-projection.js';
+import { identityProjection } from './projections/identity/identity-projection.js';
+import { encryptedCollections } from './projections/projection.js';
+import type { Projection } from './projections/projection.js';
+import { snapshotProjection } from './projections/snapshots/snapshot-projection.js';
+import { snapshotVaultEncryptedFields } from './projections/snapshots/snapshot-vault.js';
+import { workItemProjection } from './projections/work-items/work-item-projection.js';
+import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
+import { connectMongoKeyStore } from './storage/mongodb/mongodb-key-store.js';
+import { connectMongoReadStore } from './storage/mongodb/mongodb-read-store.js';
+import { SqliteEventStore } from './storage/sqlite/sqlite-event-store.js';
+import { SqliteKeyStore } from './storage/sqlite/sqlite-key-store.js';
+import { SqliteReadStore } from './storage/sqlite/sqlite-read-store.js';
+
+/** The projections that keep the tenants' read models. */
+export const tenantProjections: Projection[] = [
+  identityProjection,
+  connectionProjection,
+  workItemProjection,
+];
+
+/** Every projection; snapshots hold the tenant's, not their own list. */
+export const projections: Projection[] = [
+  ...tenantProjections,
+  snapshotProjection,
+];
+
+/** Config refuses to start production without HAKKIRI_MASTER_KEY. */
+function masterKeysOf(config: Config, logger: Logger): MasterKeys {
+  const current =
+    config.masterKey ??
+    developmentSecret(
+      {
+        dataDir: config.dataDir,
+        file: 'master-key',
+        variable: 'HAKKIRI_MASTER_KEY',
+      },
+      logger,
+    );
+
+  return new MasterKeys(
+    new LocalMasterKey(current),
+    config.previousMasterKeys.map((key) => new LocalMasterKey(key)),
+  );
+}
+
+/** The configured stores, open and encrypting; the CLI works on them too. */
+export interface OpenStores {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  /** The read store below encryption: sealed fields as stored. */
+  storedReadModels: ReadStore;
+  /** Where snapshot copies are kept, each chunk sealed. */
+  snapshotVault: ReadStore;
+  encryption: TenantEncryption;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the key store, the event store and the read store the config
+ * names, and wraps the last two so that what they persist is sealed.
+ */
+export async function openStores(
+  config: Config,
+  logger: Logger,
+): Promise<OpenStores> {
+  const masterKeys = masterKeysOf(config, logger);
+  const opened: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const store of opened.reverse()) await store.close();
+  };
+
+  try {
+    const keyStore = await openKeyStore(config, logger);
+    opened.push(keyStore);
+    const eventStore = openEventStore(config, logger);
+    opened.push(eventStore);
+    const readStore = await openReadStore(config, logger);
+    opened.push(readStore);
+    const vault = await openSnapshotStore(config, readStore);
+    if (vault !== readStore) opened.push(vault);
+
+    const encryption = new TenantEncryption(new Keyring(keyStore, masterKeys));
+    await encryption.keyring.createServiceKeys();
+
+    return {
+      eventStore: encryption.events(eventStore),
+      readStore: encryption.readModels(
+        readStore,
+        encryptedCollections(projections),
+      ),
+      storedReadModels: readStore,
+      snapshotVault: encryption.readModels(
+        vault,
+        new Map(Object.entries(snapshotVaultEncryptedFields)),
+      ),
+      encryption,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function openKeyStore(config: Config, logger: Logger): Promise<KeyStore> {
+  const settings = config.keyStore;
+
+  return settings.kind === 'mongodb'
+    ? connectMongoKeyStore(settings.url, logger)
+    : Promise.resolve(new SqliteKeyStore({ file: settings.file }));
+}
+
+function openEventStore(config: Config, logger: Logger): EventStore {
+  const settings = config.eventStore;
+
+  return settings.kind === 'eventstoredb'
+    ? connectEventStoreDb(settings.url, logger)
+    : new SqliteEventStore({ file: settings.file, logger });
+}
+
+async function openReadStore(
+  config: Config,
+  logger: Logger,
+): Promise<ReadStore> {
+  const settings = config.readStore;
+
+  return settings.kind === 'mongodb'
+    ? connectMongoReadStore(settings.url, logger)
+    : new SqliteReadStore(settings.file);
+}
+
+/** SQLite keeps copies in a file of their own; MongoDB beside the rest. */
+async function openSnapshotStore(
+  config: Config,
+  readStore: ReadStore,
+): Promise<ReadStore> {
+  const settings = config.snapshotStore;
+
+  return settings.kind === 'mongodb'
+    ? readStore
+    : new SqliteReadStore(settings.file);
+}
