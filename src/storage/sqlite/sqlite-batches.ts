@@ -55,6 +55,14 @@ export class SqliteBatches {
    * transaction open, so one that is open is this batch's; a write made
    * after its batch has ended runs as an outside write.
    */
-  readonly inside: Writer = async (work) =>
-    this.db.inTransaction ? work() : this.outside(work);
+  readonly inside: Writer = (work) => {
+    if (!this.db.inTransaction) return this.outside(work);
+
+    // A batch makes one write per event: one settled promise, no more.
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
 }

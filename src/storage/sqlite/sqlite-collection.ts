@@ -30,6 +30,15 @@ import type { Fields } from './document-update.js';
 import type { Writer } from './sqlite-batches.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
+/** A row as read with safe integers: every integer is a bigint. */
+interface StoredRow {
+  id: string;
+  doc: string;
+  version: bigint;
+  position: bigint | null;
+}
+
+/** A row with its version as the number that documents carry. */
 interface Row {
   id: string;
   doc: string;
@@ -101,13 +110,13 @@ export class SqliteCollection<
     });
   }
 
-  async update(
+  update(
     id: string,
     update: Update,
     { upsert = false, position }: UpdateOptions = {},
   ): Promise<UpdateResult> {
     return this.write(() => {
-      const row = this.row(id);
+      const row = this.statements.get.get(id);
       if (!row && !upsert) return 'missing';
 
       const applied = row?.position ?? null;
@@ -120,7 +129,7 @@ export class SqliteCollection<
       this.statements.upsert.run(
         id,
         JSON.stringify(fields),
-        row ? row.version + 1 : 1,
+        row ? Number(row.version) + 1 : 1,
         position ?? applied,
       );
       return 'applied';
@@ -136,7 +145,7 @@ export class SqliteCollection<
     const limit = options.limit ?? -1;
 
     const rows = this.db
-      .prepare<unknown[], Row>(
+      .prepare<unknown[], StoredRow>(
         `SELECT id, doc, version, position FROM ${this.table}
          WHERE ${where.sql} AND ${after.sql}
          ORDER BY ${orderByClause(sort)} LIMIT ?`,
@@ -184,16 +193,21 @@ export class SqliteCollection<
     }
   }
 
-  /** A read-modify-write, with unique-index clashes made ours. */
-  private async write<Result>(work: () => Result): Promise<Result> {
-    try {
-      return await this.writer(work);
-    } catch (error) {
-      if (isConstraint(error)) {
-        throw new UniqueIndexViolationError(this.name, { cause: error });
+  /**
+   * A read-modify-write, with unique-index clashes made ours. It throws
+   * inside the work, so the writer's one promise carries the error.
+   */
+  private write<Result>(work: () => Result): Promise<Result> {
+    return this.writer(() => {
+      try {
+        return work();
+      } catch (error) {
+        if (isConstraint(error)) {
+          throw new UniqueIndexViolationError(this.name, { cause: error });
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
   }
 
   private row(id: string): Row | undefined {
@@ -207,7 +221,7 @@ export class SqliteCollection<
       get: (
         this.db.prepare(
           `SELECT id, doc, version, position FROM ${this.table} WHERE id = ?`,
-        ) as Statement<[string], Row>
+        ) as Statement<[string], StoredRow>
       ).safeIntegers(true),
       insert: this.db.prepare<[string, string, number, bigint | null]>(
         `INSERT INTO ${this.table} (id, doc, version, position)
@@ -223,8 +237,8 @@ export class SqliteCollection<
   }
 }
 
-/** Safe integers make every integer a bigint; only positions need that. */
-function normalise(row: Row): Row {
+/** Only positions need a bigint; versions are numbers in documents. */
+function normalise(row: StoredRow): Row {
   return { ...row, version: Number(row.version) };
 }
 

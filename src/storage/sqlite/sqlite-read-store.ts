@@ -20,10 +20,9 @@ class SqliteCollections {
   ) {}
 
   get<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
-    if (!collectionPattern.test(name)) throw new InvalidFieldError(name);
-
     let collection = this.collections.get(name);
     if (!collection) {
+      if (!collectionPattern.test(name)) throw new InvalidFieldError(name);
       collection = new SqliteCollection<never>(this.db, this.writer, name);
       this.collections.set(name, collection);
     }
