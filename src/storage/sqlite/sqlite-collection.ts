@@ -29,14 +29,7 @@ import { applyUpdateInPlace } from './document-update.js';
 import type { Fields } from './document-update.js';
 import type { Writer } from './sqlite-batches.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-
-/** A row as read with safe integers: every integer is a bigint. */
-interface StoredRow {
-  id: string;
-  doc: string;
-  version: bigint;
-  position: bigint | null;
-}
+import type { StoredRow, WrittenRows } from './written-rows.js';
 
 /** A row with its version as the number that documents carry. */
 interface Row {
@@ -51,6 +44,8 @@ export const collectionPattern = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /**
  * One collection as a table of JSON documents. Its writes go through the
  * writer it is given: one of its own, or the transaction of an open batch.
+ * A read-modify-write starts from the row as this connection last wrote
+ * it, when it still holds one.
  */
 export class SqliteCollection<
   Doc extends ReadDocument,
@@ -61,6 +56,7 @@ export class SqliteCollection<
   constructor(
     private readonly db: SqliteDatabase,
     private readonly writer: Writer,
+    private readonly written: WrittenRows,
     private readonly name: string,
   ) {
     this.table = `"rs_${name}"`;
@@ -83,9 +79,10 @@ export class SqliteCollection<
 
   async insert(doc: Doc): Promise<InsertResult> {
     try {
-      await this.writer(() =>
-        this.statements.insert.run(doc._id, serialise(doc), 1, null),
-      );
+      await this.writer(() => {
+        this.statements.insert.run(doc._id, serialise(doc), 1, null);
+        this.written.forget(this.name, doc._id);
+      });
       return 'inserted';
     } catch (error) {
       if (isConstraint(error)) return 'duplicate';
@@ -95,18 +92,17 @@ export class SqliteCollection<
 
   async replace(doc: Doc, expected: ExpectedVersion): Promise<ReplaceResult> {
     return this.write(() => {
-      const row = this.row(doc._id);
-      const actual = row ? row.version : 'absent';
+      const row = this.current(doc._id);
+      const actual = row ? Number(row.version) : 'absent';
       if (actual !== expected) return { kind: 'version-mismatch', actual };
 
-      const version = row ? row.version + 1 : 1;
-      this.statements.upsert.run(
+      const version = this.store(
         doc._id,
         serialise(doc),
-        version,
+        row,
         row?.position ?? null,
       );
-      return { kind: 'written', version };
+      return { kind: 'written', version: Number(version) };
     });
   }
 
@@ -116,7 +112,7 @@ export class SqliteCollection<
     { upsert = false, position }: UpdateOptions = {},
   ): Promise<UpdateResult> {
     return this.write(() => {
-      const row = this.statements.get.get(id);
+      const row = this.current(id);
       if (!row && !upsert) return 'missing';
 
       const applied = row?.position ?? null;
@@ -126,12 +122,7 @@ export class SqliteCollection<
 
       const fields: Fields = row ? JSON.parse(row.doc) : {};
       applyUpdateInPlace(fields, update);
-      this.statements.upsert.run(
-        id,
-        JSON.stringify(fields),
-        row ? Number(row.version) + 1 : 1,
-        position ?? applied,
-      );
+      this.store(id, JSON.stringify(fields), row, position ?? applied);
       return 'applied';
     });
   }
@@ -170,7 +161,11 @@ export class SqliteCollection<
       `DELETE FROM ${this.table} WHERE ${where.sql}`,
     );
 
-    return this.writer(() => remove.run(...where.params).changes);
+    return this.writer(() => {
+      const { changes } = remove.run(...where.params);
+      this.written.forget(this.name);
+      return changes;
+    });
   }
 
   async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
@@ -210,6 +205,25 @@ export class SqliteCollection<
     });
   }
 
+  /** Within a write: the row as last written here, or as stored. */
+  private current(id: string): StoredRow | undefined {
+    return this.written.get(this.name, id) ?? this.statements.get.get(id);
+  }
+
+  /** Writes the next version of a row; returns that version. */
+  private store(
+    id: string,
+    doc: string,
+    previous: StoredRow | undefined,
+    position: bigint | null,
+  ): bigint {
+    const version = previous ? previous.version + 1n : 1n;
+    this.statements.upsert.run(id, doc, version, position);
+    this.written.keep(this.name, { id, doc, version, position });
+
+    return version;
+  }
+
   private row(id: string): Row | undefined {
     const row = this.statements.get.get(id);
 
@@ -227,7 +241,7 @@ export class SqliteCollection<
         `INSERT INTO ${this.table} (id, doc, version, position)
          VALUES (?, ?, ?, ?)`,
       ),
-      upsert: this.db.prepare<[string, string, number, bigint | null]>(
+      upsert: this.db.prepare<[string, string, bigint, bigint | null]>(
         `INSERT INTO ${this.table} (id, doc, version, position)
          VALUES (?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc,
