@@ -125,7 +125,9 @@ function shareRow(label: string, { runner, raw }: StoreResults): Row {
 /**
  * The raw rate leaves out reading the log, which the runner cannot skip.
  * Reading it through the port and then writing raw, one after the other
- * on one thread, is the most a runner could reach: shown for scale.
+ * on one thread, is the most a runner on one thread could reach; the
+ * runner reads ahead on a second one, so with a core to spare it can
+ * pass it. Shown for scale.
  */
 function ceilingRow({ runner, raw, read }: ProjectionResults['sqlite']): Row {
   const perEvent = 1 / perSecond(read.total) + 1 / perSecond(raw.total);

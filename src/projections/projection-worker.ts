@@ -178,6 +178,7 @@ export class ProjectionWorker {
     batch: SubscriptionMessage[],
     store: ReadStore,
   ): Promise<void> {
+    const { projection } = this.options;
     let position = this.checkpoint.position;
     let caughtUp = false;
 
@@ -187,13 +188,20 @@ export class ProjectionWorker {
         continue;
       }
 
-      const failure = await this.applyEvent(message.event, store);
-      if (failure) {
-        // The events before the failing one are applied: keep them.
-        if (await this.storeCheckpoint(position, store)) this.fail(failure);
-        return;
+      // Events of other types belong to other projections: not an error.
+      // The handler is awaited here, not in a helper of its own: a batch
+      // of a catch-up makes this step a million times.
+      const recorded = message.event;
+      if (projection.handles(recorded.type)) {
+        try {
+          await projection.apply(recorded, store);
+        } catch (error) {
+          await this.stopAt(position, handlerFailure(error, recorded), store);
+          return;
+        }
+        this.applied += 1;
       }
-      position = message.event.position;
+      position = recorded.position;
     }
 
     if (!(await this.storeCheckpoint(position, store))) return;
@@ -206,27 +214,13 @@ export class ProjectionWorker {
     if (position !== undefined && events > 0) this.onBatch?.(events, position);
   }
 
-  private async applyEvent(
-    recorded: RecordedEvent,
+  /** The events before the failing one are applied: keep them, then stop. */
+  private async stopAt(
+    position: bigint | undefined,
+    failure: ProjectionFailure,
     store: ReadStore,
-  ): Promise<ProjectionFailure | undefined> {
-    const { projection } = this.options;
-    // Events of other types belong to other projections: not an error.
-    if (!projection.handles(recorded.type)) return undefined;
-
-    try {
-      await projection.apply(recorded, store);
-    } catch (error) {
-      return {
-        ...failureOf(error, 'handler_failed'),
-        streamName: recorded.streamName,
-        revision: recorded.revision.toString(),
-        position: recorded.position.toString(),
-      };
-    }
-    this.applied += 1;
-
-    return undefined;
+  ): Promise<void> {
+    if (await this.storeCheckpoint(position, store)) this.fail(failure);
   }
 
   /** False when the projection had to stop instead. */
@@ -325,6 +319,18 @@ function cutAt(batch: SubscriptionMessage[], limit: bigint | 'none'): number {
     (message) => message.kind === 'event' && message.event.position > limit,
   );
   return past === -1 ? batch.length : past;
+}
+
+function handlerFailure(
+  error: unknown,
+  recorded: RecordedEvent,
+): ProjectionFailure {
+  return {
+    ...failureOf(error, 'handler_failed'),
+    streamName: recorded.streamName,
+    revision: recorded.revision.toString(),
+    position: recorded.position.toString(),
+  };
 }
 
 function failureOf(error: unknown, fallbackCode: string): ProjectionFailure {

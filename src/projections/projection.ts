@@ -67,22 +67,41 @@ export function defineProjection<Event extends DomainEvent>(
     indexes: definition.indexes ?? {},
     encrypted: definition.encrypted ?? {},
     handles: (type) => handlers[type] !== undefined,
-    apply: async (recorded, store) => {
-      const handler = handlers[recorded.type];
-      const decoded = definition.codec.decode(recorded);
-      // A handler keyed by a type its own codec lacks cannot be typed, so
-      // this only happens with a hand-built codec; nothing to apply then.
-      if (!handler || decoded.kind === 'unknown-type') return;
-
+    apply: (recorded, store) => {
       try {
-        await handler(decoded.event, recorded, store);
+        return applyHandler(handlers, definition.codec, recorded, store);
       } catch (error) {
-        // The tenant was shredded after its event was read: there is
-        // nothing left to keep for it, and its deletion comes next.
-        if (!(error instanceof TenantKeysDeletedError)) throw error;
+        return Promise.reject(error);
       }
     },
   };
+}
+
+/**
+ * Not async: an async wrapper would add a promise and a suspended frame
+ * to every event, and a runner catching up applies millions of them.
+ */
+function applyHandler<Event extends DomainEvent>(
+  handlers: Record<string, ProjectionHandler<Event> | undefined>,
+  codec: EventCodec<Event>,
+  recorded: RecordedEvent,
+  store: ReadStore,
+): Promise<void> {
+  const handler = handlers[recorded.type];
+  const decoded = codec.decode(recorded);
+  // A handler keyed by a type its own codec lacks cannot be typed, so
+  // this only happens with a hand-built codec; nothing to apply then.
+  if (!handler || decoded.kind === 'unknown-type') return Promise.resolve();
+
+  return handler(decoded.event, recorded, store).catch(keepUnlessShredded);
+}
+
+/**
+ * The tenant was shredded after its event was read: there is nothing left
+ * to keep for it, and its deletion comes next.
+ */
+function keepUnlessShredded(error: unknown): void {
+  if (!(error instanceof TenantKeysDeletedError)) throw error;
 }
 
 /** The encrypted fields of every collection the projections own. */

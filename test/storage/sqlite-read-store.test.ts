@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 
+import { UniqueIndexViolationError } from '../../src/ports/errors.js';
 import { SqliteReadStore } from '../../src/storage/sqlite/sqlite-read-store.js';
 import { readStoreContract } from '../contract/read-store.contract.js';
 import { rejectionOf } from '../support/rejection.js';
@@ -158,6 +159,102 @@ describe('SqliteReadStore', function () {
       expect(await items.get('keep-7')).to.include({ _id: 'keep-7' });
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    });
+  });
+
+  describe('updates of documents it wrote', function () {
+    let dir: string;
+    let file: string;
+    let store: SqliteReadStore;
+
+    beforeEach(function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-rs-'));
+      file = path.join(dir, 'read-models.sqlite');
+      store = new SqliteReadStore(file);
+    });
+
+    afterEach(async function () {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const count = { $inc: { n: 1 } };
+
+    it('start from what another connection wrote since', async function () {
+      const items = store.collection('items');
+      await items.update('a', count, { upsert: true });
+      const other = new SqliteReadStore(file);
+      await other.collection('items').update('a', { $set: { by: 'other' } });
+      await other.close();
+
+      await items.update('a', count);
+
+      expect(await items.get('a')).to.deep.equal({
+        _id: 'a',
+        _version: 3,
+        n: 2,
+        by: 'other',
+      });
+    });
+
+    it('start from what is stored after a batch rolled back', async function () {
+      const items = store.collection('items');
+      await items.update('a', count, { upsert: true, position: 1n });
+
+      await rejectionOf(
+        store.inBatch(async (batch) => {
+          await batch.collection('items').update('a', count, { position: 2n });
+          throw new Error('handler failed');
+        }),
+      );
+      const replayed = await items.update('a', count, { position: 2n });
+
+      expect(replayed).to.equal('applied');
+      expect(await items.get('a')).to.deep.equal({
+        _id: 'a',
+        _version: 2,
+        n: 2,
+      });
+    });
+
+    it('start from what is stored after a unique index refused one', async function () {
+      const items = store.collection('items');
+      await items.ensureIndexes([
+        { name: 'by_key', fields: [['key', 1]], unique: true },
+      ]);
+      await items.update('a', { $set: { key: 'k1' } }, { upsert: true });
+      await items.update('b', { $set: { key: 'k2' } }, { upsert: true });
+
+      const refused = await rejectionOf(
+        store.inBatch((batch) =>
+          batch.collection('items').update('b', { $set: { key: 'k1' } }),
+        ),
+      );
+      await items.update('b', count);
+
+      expect(refused).to.be.instanceOf(UniqueIndexViolationError);
+      expect(await items.get('b')).to.deep.equal({
+        _id: 'b',
+        _version: 2,
+        key: 'k2',
+        n: 1,
+      });
+    });
+
+    it('start afresh after the documents were deleted', async function () {
+      const items = store.collection('items');
+      await items.update('a', count, { upsert: true, position: 5n });
+      await items.deleteMany({});
+
+      const result = await items.update('a', count, { position: 1n });
+      await items.update('a', count, { upsert: true, position: 1n });
+
+      expect(result).to.equal('missing');
+      expect(await items.get('a')).to.deep.equal({
+        _id: 'a',
+        _version: 1,
+        n: 1,
+      });
     });
   });
 });

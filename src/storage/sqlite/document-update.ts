@@ -9,18 +9,19 @@ export type Fields = Record<string, FieldValue | undefined>;
  * fields (freshly parsed), so nothing is copied on this hot path.
  */
 export function applyUpdateInPlace(fields: Fields, update: Update): void {
-  for (const [path, value] of Object.entries(update.$set ?? {})) {
-    setPath(fields, path, value);
-  }
-  for (const [path, delta] of Object.entries(update.$inc ?? {})) {
+  const { $set, $inc, $max, $min } = update;
+
+  for (const path in $set) setPath(fields, path, $set[path]!);
+  for (const path in $inc) {
     const current = getPath(fields, path);
+    const delta = $inc[path]!;
     setPath(fields, path, (typeof current === 'number' ? current : 0) + delta);
   }
-  for (const [path, value] of Object.entries(update.$max ?? {})) {
-    keepIf(fields, path, value, (current, given) => given > current);
+  for (const path in $max) {
+    keepIf(fields, path, $max[path]!, (current, given) => given > current);
   }
-  for (const [path, value] of Object.entries(update.$min ?? {})) {
-    keepIf(fields, path, value, (current, given) => given < current);
+  for (const path in $min) {
+    keepIf(fields, path, $min[path]!, (current, given) => given < current);
   }
 }
 
@@ -50,6 +51,8 @@ function keepIf(
 }
 
 function getPath(doc: Fields, path: string): FieldValue | undefined {
+  if (!path.includes('.')) return doc[path];
+
   let node: FieldValue | undefined = doc as FieldValue;
   for (const key of path.split('.')) {
     if (!isObject(node)) return undefined;
@@ -60,6 +63,11 @@ function getPath(doc: Fields, path: string): FieldValue | undefined {
 }
 
 function setPath(doc: Fields, path: string, value: FieldValue): void {
+  if (!path.includes('.')) {
+    doc[path] = value;
+    return;
+  }
+
   const keys = path.split('.');
   const last = keys.pop()!;
   let node = doc;

@@ -1,6 +1,7 @@
 import type { Transaction } from 'better-sqlite3';
 
 import type { SqliteDatabase } from './sqlite-database.js';
+import type { WrittenRows } from './written-rows.js';
 
 /** Runs one synchronous read-modify-write in a transaction. */
 export type Writer = <Result>(work: () => Result) => Promise<Result>;
@@ -16,8 +17,14 @@ export class SqliteBatches {
   private readonly single: Transaction<(work: () => unknown) => unknown>;
   private lastBatch: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.single = db.transaction((work: () => unknown) => work());
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly written: WrittenRows,
+  ) {
+    this.single = db.transaction((work: () => unknown) => {
+      written.check();
+      return work();
+    });
   }
 
   async batch<Result>(work: () => Promise<Result>): Promise<Result> {
@@ -28,11 +35,13 @@ export class SqliteBatches {
 
     try {
       this.db.exec('BEGIN IMMEDIATE');
+      this.written.check();
       const result = await work();
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.written.clear();
       throw error;
     } finally {
       release();
@@ -47,7 +56,12 @@ export class SqliteBatches {
   readonly outside: Writer = async (work) => {
     await this.lastBatch;
 
-    return this.single.immediate(work) as ReturnType<typeof work>;
+    try {
+      return this.single.immediate(work) as ReturnType<typeof work>;
+    } catch (error) {
+      this.written.clear();
+      throw error;
+    }
   };
 
   /**
@@ -67,6 +81,14 @@ export class SqliteBatches {
    * transaction open, so one that is open is this batch's; a write made
    * after its batch has ended runs as an outside write.
    */
-  readonly inside: Writer = async (work) =>
-    this.db.inTransaction ? work() : this.outside(work);
+  readonly inside: Writer = (work) => {
+    if (!this.db.inTransaction) return this.outside(work);
+
+    // A batch makes one write per event: one settled promise, no more.
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
 }

@@ -29,7 +29,9 @@ import { applyUpdateInPlace } from './document-update.js';
 import type { Fields } from './document-update.js';
 import type { Writer } from './sqlite-batches.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import type { StoredRow, WrittenRows } from './written-rows.js';
 
+/** A row with its version as the number that documents carry. */
 interface Row {
   id: string;
   doc: string;
@@ -42,6 +44,8 @@ export const collectionPattern = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /**
  * One collection as a table of JSON documents. Its writes go through the
  * writer it is given: one of its own, or the transaction of an open batch.
+ * A read-modify-write starts from the row as this connection last wrote
+ * it, when it still holds one.
  */
 export class SqliteCollection<
   Doc extends ReadDocument,
@@ -52,6 +56,7 @@ export class SqliteCollection<
   constructor(
     private readonly db: SqliteDatabase,
     private readonly writer: Writer,
+    private readonly written: WrittenRows,
     private readonly name: string,
   ) {
     this.table = `"rs_${name}"`;
@@ -74,9 +79,10 @@ export class SqliteCollection<
 
   async insert(doc: Doc): Promise<InsertResult> {
     try {
-      await this.writer(() =>
-        this.statements.insert.run(doc._id, serialise(doc), 1, null),
-      );
+      await this.writer(() => {
+        this.statements.insert.run(doc._id, serialise(doc), 1, null);
+        this.written.forget(this.name, doc._id);
+      });
       return 'inserted';
     } catch (error) {
       if (isConstraint(error)) return 'duplicate';
@@ -86,28 +92,27 @@ export class SqliteCollection<
 
   async replace(doc: Doc, expected: ExpectedVersion): Promise<ReplaceResult> {
     return this.write(() => {
-      const row = this.row(doc._id);
-      const actual = row ? row.version : 'absent';
+      const row = this.current(doc._id);
+      const actual = row ? Number(row.version) : 'absent';
       if (actual !== expected) return { kind: 'version-mismatch', actual };
 
-      const version = row ? row.version + 1 : 1;
-      this.statements.upsert.run(
+      const version = this.store(
         doc._id,
         serialise(doc),
-        version,
+        row,
         row?.position ?? null,
       );
-      return { kind: 'written', version };
+      return { kind: 'written', version: Number(version) };
     });
   }
 
-  async update(
+  update(
     id: string,
     update: Update,
     { upsert = false, position }: UpdateOptions = {},
   ): Promise<UpdateResult> {
     return this.write(() => {
-      const row = this.row(id);
+      const row = this.current(id);
       if (!row && !upsert) return 'missing';
 
       const applied = row?.position ?? null;
@@ -117,12 +122,7 @@ export class SqliteCollection<
 
       const fields: Fields = row ? JSON.parse(row.doc) : {};
       applyUpdateInPlace(fields, update);
-      this.statements.upsert.run(
-        id,
-        JSON.stringify(fields),
-        row ? row.version + 1 : 1,
-        position ?? applied,
-      );
+      this.store(id, JSON.stringify(fields), row, position ?? applied);
       return 'applied';
     });
   }
@@ -136,7 +136,7 @@ export class SqliteCollection<
     const limit = options.limit ?? -1;
 
     const rows = this.db
-      .prepare<unknown[], Row>(
+      .prepare<unknown[], StoredRow>(
         `SELECT id, doc, version, position FROM ${this.table}
          WHERE ${where.sql} AND ${after.sql}
          ORDER BY ${orderByClause(sort)} LIMIT ?`,
@@ -161,7 +161,11 @@ export class SqliteCollection<
       `DELETE FROM ${this.table} WHERE ${where.sql}`,
     );
 
-    return this.writer(() => remove.run(...where.params).changes);
+    return this.writer(() => {
+      const { changes } = remove.run(...where.params);
+      this.written.forget(this.name);
+      return changes;
+    });
   }
 
   async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
@@ -184,16 +188,40 @@ export class SqliteCollection<
     }
   }
 
-  /** A read-modify-write, with unique-index clashes made ours. */
-  private async write<Result>(work: () => Result): Promise<Result> {
-    try {
-      return await this.writer(work);
-    } catch (error) {
-      if (isConstraint(error)) {
-        throw new UniqueIndexViolationError(this.name, { cause: error });
+  /**
+   * A read-modify-write, with unique-index clashes made ours. It throws
+   * inside the work, so the writer's one promise carries the error.
+   */
+  private write<Result>(work: () => Result): Promise<Result> {
+    return this.writer(() => {
+      try {
+        return work();
+      } catch (error) {
+        if (isConstraint(error)) {
+          throw new UniqueIndexViolationError(this.name, { cause: error });
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
+  }
+
+  /** Within a write: the row as last written here, or as stored. */
+  private current(id: string): StoredRow | undefined {
+    return this.written.get(this.name, id) ?? this.statements.get.get(id);
+  }
+
+  /** Writes the next version of a row; returns that version. */
+  private store(
+    id: string,
+    doc: string,
+    previous: StoredRow | undefined,
+    position: bigint | null,
+  ): bigint {
+    const version = previous ? previous.version + 1n : 1n;
+    this.statements.upsert.run(id, doc, version, position);
+    this.written.keep(this.name, { id, doc, version, position });
+
+    return version;
   }
 
   private row(id: string): Row | undefined {
@@ -207,13 +235,13 @@ export class SqliteCollection<
       get: (
         this.db.prepare(
           `SELECT id, doc, version, position FROM ${this.table} WHERE id = ?`,
-        ) as Statement<[string], Row>
+        ) as Statement<[string], StoredRow>
       ).safeIntegers(true),
       insert: this.db.prepare<[string, string, number, bigint | null]>(
         `INSERT INTO ${this.table} (id, doc, version, position)
          VALUES (?, ?, ?, ?)`,
       ),
-      upsert: this.db.prepare<[string, string, number, bigint | null]>(
+      upsert: this.db.prepare<[string, string, bigint, bigint | null]>(
         `INSERT INTO ${this.table} (id, doc, version, position)
          VALUES (?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc,
@@ -223,8 +251,8 @@ export class SqliteCollection<
   }
 }
 
-/** Safe integers make every integer a bigint; only positions need that. */
-function normalise(row: Row): Row {
+/** Only positions need a bigint; versions are numbers in documents. */
+function normalise(row: StoredRow): Row {
   return { ...row, version: Number(row.version) };
 }
 

@@ -10,6 +10,7 @@ import type { Writer } from './sqlite-batches.js';
 import { collectionPattern, SqliteCollection } from './sqlite-collection.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { WrittenRows } from './written-rows.js';
 
 /** The collections of one connection, all writing through one writer. */
 class SqliteCollections {
@@ -18,14 +19,19 @@ class SqliteCollections {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly writer: Writer,
+    private readonly written: WrittenRows,
   ) {}
 
   get<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
-    if (!collectionPattern.test(name)) throw new InvalidFieldError(name);
-
     let collection = this.collections.get(name);
     if (!collection) {
-      collection = new SqliteCollection<never>(this.db, this.writer, name);
+      if (!collectionPattern.test(name)) throw new InvalidFieldError(name);
+      collection = new SqliteCollection<never>(
+        this.db,
+        this.writer,
+        this.written,
+        name,
+      );
       this.collections.set(name, collection);
     }
 
@@ -51,11 +57,16 @@ export class SqliteReadStore implements ReadStore {
     // the projection then replays from an earlier checkpoint. So commits
     // need not wait for the disk.
     this.db = openSqliteDatabase(file, { synchronous: 'NORMAL' });
-    this.batches = new SqliteBatches(this.db);
-    this.collections = new SqliteCollections(this.db, this.batches.outside);
+    const written = new WrittenRows(this.db);
+    this.batches = new SqliteBatches(this.db, written);
+    this.collections = new SqliteCollections(
+      this.db,
+      this.batches.outside,
+      written,
+    );
     this.batchStore = new SqliteBatchStore(
       this,
-      new SqliteCollections(this.db, this.batches.inside),
+      new SqliteCollections(this.db, this.batches.inside, written),
     );
   }
 

@@ -5,10 +5,16 @@ import type {
   SubscriptionMessage,
 } from '../../ports/event-store.js';
 
+/** The pages of the log, in order, for one subscriber. */
+export interface LogPages {
+  /** The next page of the log after a position; empty at the head. */
+  next(after: bigint): Promise<RecordedEvent[]>;
+}
+
 export interface PollingSubscriptionOptions {
   after: bigint | undefined;
-  /** Reads the next page of the log after a position; empty at the head. */
-  readPage(after: bigint): RecordedEvent[];
+  /** Called once per subscriber: each has pages of its own. */
+  openPages(): LogPages;
   /**
    * Fires when this process has appended, so the wait can end early;
    * completes when the store closes.
@@ -25,25 +31,29 @@ export interface PollingSubscriptionOptions {
  */
 export function pollingSubscription({
   after,
-  readPage,
+  openPages,
   wakeUps,
   pollIntervalMs,
 }: PollingSubscriptionOptions): Observable<SubscriptionMessage> {
   return new Observable<SubscriptionMessage>((subscriber) => {
+    const pages = openPages();
     let last = after;
     let caughtUp = false;
+    let woken = false;
     let timer: NodeJS.Timeout | undefined;
     let immediate: NodeJS.Immediate | undefined;
 
-    const next = () => {
+    const next = async () => {
       immediate = undefined;
       timer = undefined;
+      woken = false;
 
       let page: RecordedEvent[];
       try {
-        page = readPage(last ?? 0n);
+        page = await pages.next(last ?? 0n);
       } catch (error) {
-        subscriber.error(error);
+        // A store closed during the read has completed this subscription.
+        if (!subscriber.closed) subscriber.error(error);
         return;
       }
 
@@ -53,6 +63,7 @@ export function pollingSubscription({
         last = event.position;
       }
 
+      if (subscriber.closed) return;
       if (page.length > 0) {
         immediate = setImmediate(next);
         return;
@@ -61,7 +72,9 @@ export function pollingSubscription({
         caughtUp = true;
         subscriber.next({ kind: 'caught-up', position: last });
       }
-      timer = setTimeout(next, pollIntervalMs);
+      // An append seen while the page was read may be past it.
+      if (woken) immediate = setImmediate(next);
+      else timer = setTimeout(next, pollIntervalMs);
     };
 
     const stop = () => {
@@ -73,6 +86,7 @@ export function pollingSubscription({
     // subscription, rather than polling a closed database.
     const wake = wakeUps.subscribe({
       next: () => {
+        woken = true;
         if (timer === undefined) return;
 
         clearTimeout(timer);
