@@ -11,10 +11,12 @@ import { Housekeeping } from './commands/retention/housekeeping.js';
 import { RetentionSweep } from './commands/retention/retention-sweep.js';
 import { RestoreGate } from './commands/snapshots/restore-gate.js';
 import { SnapshotAdministration } from './commands/snapshots/snapshot-administration.js';
+import { purgeExpiredDeliveries } from './commands/webhooks/webhook-ingestion.js';
 import type { Config } from './config/config.js';
 import { developmentSecret } from './config/dev-secret.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
 import type { Logger } from './ports/logger.js';
+import { IdentityDirectory } from './projections/identity/identity-directory.js';
 import type { ProjectionRunner } from './projections/projection-runner.js';
 import { ProjectionWatermark } from './projections/projection-watermark.js';
 import { ReadModelSnapshots } from './projections/snapshots/read-model-snapshots.js';
@@ -87,7 +89,7 @@ export const serviceApi: ApiFactory = (parts) => {
     syncIntervalMs: config.syncIntervalMs,
   });
 
-  const snapshots = snapshotServices(parts, identity, connections);
+  const snapshots = snapshotServices(parts, identity);
 
   return {
     routes: [
@@ -123,45 +125,9 @@ export const serviceApi: ApiFactory = (parts) => {
 function snapshotServices(
   parts: ServiceParts,
   identity: ReturnType<typeof identityServices>,
-  connections: ReturnType<typeof connectionServices>,
 ) {
-  const { config, logger, eventStore, readStore } = parts;
-  const restores = new RestoreGate(readStore);
-  const directory = new SnapshotDirectory(readStore);
-  const administration = new SnapshotAdministration({
-    store: eventStore,
-    logger,
-    copies: new ReadModelSnapshots({
-      runner: parts.runner,
-      projections: tenantProjections,
-      storedReadModels: parts.storedReadModels,
-      readModels: readStore,
-      vault: parts.snapshotVault,
-      eventStore,
-      logger,
-    }),
-    restores,
-    retentionDays: config.snapshotRetentionDays,
-  });
-  const sweep = new RetentionSweep({
-    snapshots: administration,
-    expiredSnapshots: async (now) =>
-      (await directory.expired(now)).map((doc) => ({
-        tenantId: doc.tenantId,
-        snapshotId: doc._id,
-      })),
-    purges: [
-      {
-        name: 'webhook deliveries',
-        purge: () => connections.webhooks.purgeExpired(),
-      },
-      {
-        name: 'sessions',
-        purge: (now) => identity.directory.forgetExpiredSessions(now),
-      },
-    ],
-    logger,
-  });
+  const { readStore, logger } = parts;
+  const { administration, directory, restores, sweep } = retention(parts);
   const inFlight = new Set<Promise<void>>();
   const watermark = new ProjectionWatermark(readStore);
 
@@ -186,6 +152,60 @@ function snapshotServices(
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/**
+ * What takes, restores and deletes snapshots, and the sweep that deletes
+ * them, and the other data with a lifetime, once expired. The CLI's
+ * `retention sweep` runs the same sweep.
+ */
+export function retention(
+  parts: OpenStores & {
+    config: Config;
+    logger: Logger;
+    runner: ProjectionRunner;
+  },
+) {
+  const { config, logger, eventStore, readStore } = parts;
+  const restores = new RestoreGate(readStore);
+  const directory = new SnapshotDirectory(readStore);
+  const administration = new SnapshotAdministration({
+    store: eventStore,
+    logger,
+    copies: new ReadModelSnapshots({
+      runner: parts.runner,
+      projections: tenantProjections,
+      storedReadModels: parts.storedReadModels,
+      readModels: readStore,
+      vault: parts.snapshotVault,
+      eventStore,
+      logger,
+    }),
+    restores,
+    retentionDays: config.snapshotRetentionDays,
+  });
+  const sessions = new IdentityDirectory(readStore);
+  const sweep = new RetentionSweep({
+    snapshots: administration,
+    expiredSnapshots: async (now) =>
+      (await directory.expired(now)).map((doc) => ({
+        tenantId: doc.tenantId,
+        snapshotId: doc._id,
+      })),
+    purges: [
+      {
+        name: 'webhook deliveries',
+        purge: (now) => purgeExpiredDeliveries(readStore, now),
+      },
+      {
+        name: 'sessions',
+        purge: (now) => sessions.forgetExpiredSessions(now),
+      },
+    ],
+    logger,
+  });
+
+  return { administration, directory, restores, sweep };
 }
 
 /** Config refuses to start production without HAKKIRI_SESSION_SECRET. */

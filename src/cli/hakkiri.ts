@@ -15,7 +15,9 @@ import {
 import { createLogger } from '../logger.js';
 import type { Logger } from '../ports/logger.js';
 import { IdentityDirectory } from '../projections/identity/identity-directory.js';
-import { openStores } from '../service-stores.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { retention } from '../service-api.js';
+import { openStores, projections } from '../service-stores.js';
 import type { OpenStores } from '../service-stores.js';
 
 const usage = `Usage:
@@ -23,6 +25,7 @@ const usage = `Usage:
   hakkiri tenant delete --slug <slug> --confirm
   hakkiri keys rotate --slug <slug>
   hakkiri keys rotate-master
+  hakkiri retention sweep
 
 tenant create: the admin's password comes from HAKKIRI_ADMIN_PASSWORD;
   when it is unset, one is generated and printed once.
@@ -30,7 +33,9 @@ tenant delete: deletes the tenant's keys, so none of its data can be read
   again, anywhere. There is no undo.
 keys rotate: new data of the tenant is sealed with a new data key.
 keys rotate-master: re-wraps every key with HAKKIRI_MASTER_KEY; give the
-  old key in HAKKIRI_MASTER_KEY_PREVIOUS.`;
+  old key in HAKKIRI_MASTER_KEY_PREVIOUS.
+retention sweep: deletes for good the snapshots past their retention, and
+  expired sessions and webhook dedupe entries. The service runs it hourly.`;
 
 /** An answer for the operator, printed without a stack trace. */
 class UsageError extends HakkiriError {
@@ -50,6 +55,7 @@ const commands: Record<string, { run: Command; required: OptionName[] }> = {
   'tenant delete': { run: deleteTenant, required: ['slug', 'confirm'] },
   'keys rotate': { run: rotateDataKey, required: ['slug'] },
   'keys rotate-master': { run: rotateMasterKey, required: [] },
+  'retention sweep': { run: sweepRetention, required: [] },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -138,6 +144,30 @@ async function rotateMasterKey(stores: OpenStores): Promise<string> {
   const rewrapped = await stores.encryption.keyring.rotateMasterKey();
 
   return `Re-wrapped ${rewrapped} keys with the current master key.`;
+}
+
+/**
+ * The same sweep the service runs each hour. It reads which snapshots
+ * expired from the read models the service keeps; each purge is then
+ * checked against the snapshot's own events.
+ */
+async function sweepRetention(
+  stores: OpenStores,
+  { config, logger }: CommandContext,
+): Promise<string> {
+  const runner = new ProjectionRunner({
+    eventStore: stores.eventStore,
+    readStore: stores.readStore,
+    logger,
+    projections,
+  });
+  const { sweep } = retention({ ...stores, config, logger, runner });
+  const report = await sweep.sweep();
+
+  const others = Object.entries(report.purged)
+    .map(([name, count]) => `${count} ${name}`)
+    .join(', ');
+  return `Purged ${report.snapshotsPurged} expired snapshots; removed ${others}.`;
 }
 
 function tenantAdministration(stores: OpenStores, logger: Logger) {

@@ -22,8 +22,9 @@ function faketimeInstalled(): boolean {
 
 /**
  * The 90-day promise, on the real server with its real clock moved by
- * faketime: a snapshot survives a restart 89 days on, and is gone after
- * a restart 91 days on, its ciphertext nowhere in the data folder.
+ * faketime: a snapshot survives a restart 89 days on; 91 days on the
+ * CLI's sweep purges it, and the restarted server no longer lists it;
+ * its ciphertext is then nowhere in the data folder.
  */
 describe('black box: snapshots are deleted for good after 90 days', function () {
   this.timeout(180_000);
@@ -66,6 +67,12 @@ describe('black box: snapshots are deleted for good after 90 days', function () 
     await service.logged('retention sweep done');
     expect(await keptIds()).to.include(id);
     await service.stop();
+
+    const swept = await service.cli(['retention', 'sweep'], {}, [
+      'faketime',
+      '+91 days',
+    ]);
+    expect(swept.stdout).to.include('Purged 1 expired snapshots');
 
     await service.start(['faketime', '+91 days']);
     await service.logged('retention sweep done');

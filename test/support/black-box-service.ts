@@ -125,8 +125,14 @@ export class BlackBoxService {
     }
   }
 
-  cli(args: string[], extra: Record<string, string> = {}) {
-    return run('npx', ['hakkiri', ...args], {
+  cli(
+    args: string[],
+    extra: Record<string, string> = {},
+    wrapper: string[] = [],
+  ) {
+    const [command = 'npx', ...rest] = [...wrapper, 'npx', 'hakkiri', ...args];
+
+    return run(command, rest, {
       cwd: root,
       env: { ...process.env, ...this.env(), ...extra },
     });

@@ -109,13 +109,6 @@ export class WebhookIngestion {
     return this.remember(delivery, 'ignored');
   }
 
-  /** Deletes what is past the dedupe window; returns how many. */
-  purgeExpired(): Promise<number> {
-    return this.deliveries().deleteMany({
-      expiresAt: { $lt: this.now().toISOString() },
-    });
-  }
-
   private async seen(delivery: WebhookDelivery): Promise<boolean> {
     const id = deliveryKey(delivery);
     if (id === undefined) return false;
@@ -155,6 +148,16 @@ export class WebhookIngestion {
   private now(): Date {
     return this.deps.now?.() ?? new Date();
   }
+}
+
+/** Deletes deliveries past their dedupe window; returns how many. */
+export function purgeExpiredDeliveries(
+  store: ReadStore,
+  now: Date,
+): Promise<number> {
+  return store
+    .collection<DeliveryDocument>(deliveriesCollection)
+    .deleteMany({ expiresAt: { $lt: now.toISOString() } });
 }
 
 /** Identifiers are Jira's; they are unique per connection, not beyond. */
