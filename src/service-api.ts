@@ -160,7 +160,7 @@ function snapshotServices(
  * `retention sweep` runs the same sweep.
  */
 export function retention(
-  parts: OpenStores & {
+  parts: Omit<OpenStores, 'close'> & {
     config: Config;
     logger: Logger;
     runner: ProjectionRunner;

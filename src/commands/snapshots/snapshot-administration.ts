@@ -78,7 +78,7 @@ export class SnapshotAdministration {
   /** Throws DomainError for a snapshot that is missing or not ready. */
   async restore(requester: Requester, snapshotId: string): Promise<Started> {
     const state = await this.snapshotOf(requester, snapshotId);
-    const position = restorePosition(state);
+    const position = restorePosition(state, this.now());
 
     await this.deps.restores.close(requester.tenantId, snapshotId);
     const done = this.restoreFrom(requester, snapshotId, position);

@@ -249,8 +249,15 @@ function ready(state: SnapshotState): Existing {
  * The log position a restore from this snapshot starts at; throws when
  * it cannot be restored now.
  */
-export function restorePosition(state: SnapshotState): bigint {
-  const position = ready(state).position;
+export function restorePosition(state: SnapshotState, now: Date): bigint {
+  const { position, expiresAt } = ready(state);
+  if (expiresAt !== undefined && Date.parse(expiresAt) <= +now) {
+    throw new DomainError(
+      'snapshot_expired',
+      'conflict',
+      'The snapshot has expired and is being deleted',
+    );
+  }
   if (position === undefined) {
     throw new DomainError(
       'snapshot_not_ready',

@@ -7,6 +7,8 @@ import { silentLogger } from '../../../src/logger.js';
 import { tenantProjections } from '../../../src/service-stores.js';
 import { ReadModelSnapshots } from '../../../src/projections/snapshots/read-model-snapshots.js';
 import { SnapshotDirectory } from '../../../src/projections/snapshots/snapshot-directory.js';
+import { loadConfig } from '../../../src/config/config.js';
+import { retention } from '../../../src/service-api.js';
 import { TestClock } from '../../support/identity-fixture.js';
 import { serviceApi } from '../../support/service-api.js';
 import type { ServiceApi } from '../../support/service-api.js';
@@ -105,6 +107,43 @@ describe('retention sweep', function () {
       'SnapshotTaken',
       'SnapshotPurged',
     ]);
+  });
+
+  it('forgets dedupe entries and sessions once their windows have passed', async function () {
+    const { service } = api;
+    const { sweep: serviceSweep } = retention({
+      ...service,
+      config: loadConfig({}),
+      logger: silentLogger(),
+      runner: service.projections,
+    });
+    const deliveries = service.readStore.collection('webhook_deliveries');
+    const sessions = service.readStore.collection('sessions');
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    await deliveries.insert({ _id: 'old', tenantId: 't', expiresAt: at(-1) });
+    await deliveries.insert({
+      _id: 'new',
+      tenantId: 't',
+      expiresAt: at(60_000),
+    });
+    await sessions.insert({ _id: 'gone', tenantId: 't', expiresAt: at(-1) });
+    await sessions.insert({
+      _id: 'live',
+      tenantId: 't',
+      expiresAt: at(60_000),
+    });
+
+    const report = await serviceSweep.sweep();
+
+    expect(report.purged).to.deep.include({
+      'webhook deliveries': 1,
+      sessions: 1,
+    });
+    expect(await deliveries.get('new')).to.include({ _id: 'new' });
+    expect(await deliveries.get('old')).to.equal(undefined);
+    expect(await sessions.get('live')).to.include({ _id: 'live' });
+    expect(await sessions.get('gone')).to.equal(undefined);
   });
 
   it('runs the other purges with the same clock', async function () {
