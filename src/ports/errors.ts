@@ -60,6 +60,19 @@ export class UniqueIndexViolationError extends HakkiriError {
   }
 }
 
+/** An index the read store cannot make as declared. */
+export class InvalidIndexError extends HakkiriError {
+  readonly code = 'invalid_index';
+
+  constructor(readonly index: string) {
+    super(
+      `Index ${index} cannot expire documents: an expiring index has one ` +
+        'top-level field, ascending, not unique, and a whole number of ' +
+        'seconds of 0 or more',
+    );
+  }
+}
+
 /**
  * The tenant was deleted and its keys with it: its data can no longer be
  * read by anyone. Stores that encrypt answer this for every read of it.

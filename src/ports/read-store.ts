@@ -1,7 +1,10 @@
+import { InvalidIndexError } from './errors.js';
+
 /**
  * The read store port: a narrow subset of a MongoDB collection. Analytics
  * are precomputed by projections and finished in application code, so
- * nothing here needs aggregation pipelines, transactions or TTL indexes.
+ * nothing here needs aggregation pipelines or transactions; a TTL index,
+ * where a store has one, is only ever a second line behind a sweep.
  */
 
 /** A value a filter, a sort or an index can work with. */
@@ -87,6 +90,41 @@ export interface IndexSpec {
   name: string;
   fields: [field: string, direction: SortDirection][];
   unique?: boolean;
+  /**
+   * Lets the store delete a document by itself this many seconds after
+   * the instant its one field holds (an ISO 8601 string, as
+   * `Date.toISOString` writes it), where the store can: MongoDB, through
+   * a TTL index. The field still reads back as the string written. The
+   * SQLite adapter keeps a plain index, FerretDB has no TTL indexes, and
+   * MongoDB itself deletes about once a minute, when it gets to it: data
+   * that must go at its expiry is deleted by a sweep of its owner, and
+   * this index is a second line, never the only one. Only for an index
+   * of one top-level field, ascending, not unique.
+   */
+  expireAfterSeconds?: number;
+}
+
+/**
+ * The field whose instant lets the store delete documents, for an index
+ * that asks for it; undefined for any other. Throws InvalidIndexError
+ * for an expiring index of another shape than IndexSpec allows.
+ */
+export function expiringFieldOf(index: IndexSpec): string | undefined {
+  const { expireAfterSeconds: seconds, fields, unique } = index;
+  if (seconds === undefined) return undefined;
+
+  const [only, ...others] = fields;
+  const fits =
+    Number.isSafeInteger(seconds) &&
+    seconds >= 0 &&
+    only !== undefined &&
+    others.length === 0 &&
+    only[1] === 1 &&
+    /^[A-Za-z][A-Za-z0-9_]*$/.test(only[0]) &&
+    unique !== true;
+  if (!fits || only === undefined) throw new InvalidIndexError(index.name);
+
+  return only[0];
 }
 
 /** One collection of documents of one shape. */

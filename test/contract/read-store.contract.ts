@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { expect } from 'chai';
 
-import { UniqueIndexViolationError } from '../../src/ports/errors.js';
+import {
+  InvalidIndexError,
+  UniqueIndexViolationError,
+} from '../../src/ports/errors.js';
 import type {
   ReadCollection,
   ReadDocument,
@@ -21,6 +24,7 @@ interface Item extends ReadDocument {
   status?: string;
   counts?: { todo?: number; done?: number };
   tags?: string[];
+  expiresAt?: string;
 }
 
 /**
@@ -404,6 +408,95 @@ export function readStoreContract(
         expect(error).to.be.instanceOf(UniqueIndexViolationError);
         expect(await items.get('b')).to.include({ status: 'two' });
         expect(await items.get('c')).to.equal(undefined);
+      });
+
+      it('keeps a field under an expiring index as it was written', async function () {
+        const spec = [
+          {
+            name: 'by_expiry',
+            fields: [['expiresAt', 1]] as [string, 1][],
+            expireAfterSeconds: 0,
+          },
+        ];
+        await items.ensureIndexes(spec);
+        await items.ensureIndexes(spec);
+
+        await items.insert({
+          ...item('a', 'ALPHA', 1),
+          expiresAt: '2099-01-01T00:00:00.000Z',
+        });
+        await items.replace(
+          { ...item('b', 'BETA', 2), expiresAt: '2098-06-01T12:30:00.000Z' },
+          'absent',
+        );
+        await items.update(
+          'c',
+          { $set: { project: 'GAMMA', points: 3, expiresAt: '2097-01-01' } },
+          { upsert: true },
+        );
+        await items.update(
+          'c',
+          { $set: { expiresAt: '2097-01-01T00:00:00.000Z' } },
+          { position: 4n },
+        );
+        await items.update('a', { $set: { expiresAt: 'never' } });
+
+        expect(await items.get('a')).to.deep.equal({
+          ...item('a', 'ALPHA', 1),
+          _version: 2,
+          expiresAt: 'never',
+        });
+        const due = await items.find(
+          { expiresAt: { $lte: '2098-12-31T00:00:00.000Z' } },
+          { sort: [['expiresAt', -1]] },
+        );
+        expect(due.items).to.deep.equal([
+          {
+            ...item('b', 'BETA', 2),
+            _version: 1,
+            expiresAt: '2098-06-01T12:30:00.000Z',
+          },
+          {
+            ...item('c', 'GAMMA', 3),
+            _version: 2,
+            expiresAt: '2097-01-01T00:00:00.000Z',
+          },
+        ]);
+      });
+
+      it('refuses an expiring index of another shape', async function () {
+        const shapes = [
+          {
+            fields: [
+              ['expiresAt', 1],
+              ['project', 1],
+            ] as [string, 1][],
+          },
+          { fields: [['expiresAt', -1]] as [string, -1][] },
+          { fields: [['counts.todo', 1]] as [string, 1][] },
+          { fields: [['expiresAt', 1]] as [string, 1][], unique: true },
+        ];
+
+        for (const shape of shapes) {
+          const error = await rejectionOf(
+            items.ensureIndexes([
+              { name: 'by_expiry', expireAfterSeconds: 60, ...shape },
+            ]),
+          );
+          expect(error, JSON.stringify(shape)).to.be.instanceOf(
+            InvalidIndexError,
+          );
+        }
+        const negative = await rejectionOf(
+          items.ensureIndexes([
+            {
+              name: 'by_expiry',
+              fields: [['expiresAt', 1]],
+              expireAfterSeconds: -1,
+            },
+          ]),
+        );
+        expect(negative).to.be.instanceOf(InvalidIndexError);
       });
     });
 

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { MongoClient, MongoServerError, type Collection } from 'mongodb';
 
 import { silentLogger } from '../../src/logger.js';
+import { SnapshotVault } from '../../src/projections/snapshots/snapshot-vault.js';
 import {
   StoreUnavailableError,
   UniqueIndexViolationError,
@@ -23,6 +24,7 @@ import {
 import { UnsortableValueError } from '../../src/storage/mongodb/mongodb-queries.js';
 import { readStoreContract } from '../contract/read-store.contract.js';
 import { capturedLogger } from '../support/captured-logger.js';
+import type { CapturedLogger } from '../support/captured-logger.js';
 import { rejectionOf } from '../support/rejection.js';
 
 const serverUrl = process.env['MONGODB_URL'];
@@ -88,6 +90,14 @@ async function withRawClient<T>(
   } finally {
     await client.close();
   }
+}
+
+/** FerretDB names itself in buildInfo; MongoDB does not. */
+function isFerretDb(url: string): Promise<boolean> {
+  return withRawClient(url, async (client) => {
+    const info = await client.db('admin').command({ buildInfo: 1 });
+    return typeof info['ferretdbVersion'] === 'string';
+  });
 }
 
 /** A port nothing listens on, for as long as nobody takes it. */
@@ -262,6 +272,110 @@ function mongoAdapterTests(server: string): void {
           },
           { name: 'unique_key', key: { key: 1 }, unique: true },
         ]);
+      });
+    });
+
+    describe('expiring indexes', function () {
+      const spec = [
+        {
+          name: 'by_due',
+          fields: [['due', 1]] as [string, 1][],
+          expireAfterSeconds: 0,
+        },
+      ];
+      let captured: CapturedLogger;
+      let watched: MongoReadStore;
+      let dues: ReadCollection<Card>;
+
+      beforeEach(async function () {
+        captured = capturedLogger();
+        watched = await connectMongoReadStore(database.url, captured.logger);
+        dues = watched.collection<Card>(cardsName);
+      });
+
+      afterEach(async function () {
+        await watched.close();
+      });
+
+      it('keeps the instant beside its field as a BSON date, out of sight', async function () {
+        await dues.ensureIndexes(spec);
+        await dues.insert({ _id: 'a', due: '2099-01-01T00:00:00.000Z' });
+        await dues.update(
+          'b',
+          { $set: { due: '2098-02-03T04:05:06.789Z' } },
+          { upsert: true },
+        );
+        await dues.replace({ _id: 'c', due: '2097-01-01T00:00:00Z' }, 'absent');
+        await dues.update('a', { $set: { due: null } });
+
+        const stored = await raw((c) =>
+          c.find({}, { sort: { _id: 1 } }).toArray(),
+        );
+
+        expect(stored.map((doc) => doc['_expiry'])).to.deep.equal([
+          undefined,
+          new Date('2098-02-03T04:05:06.789Z'),
+          new Date('2097-01-01T00:00:00.000Z'),
+        ]);
+        expect(await dues.get('b')).to.deep.equal({
+          _id: 'b',
+          _version: 1,
+          due: '2098-02-03T04:05:06.789Z',
+        });
+        const found = await dues.find({}, { sort: [['due', 1]] });
+        expect(found.items.map((doc) => Object.keys(doc).sort())).to.deep.equal(
+          [
+            ['_id', '_version', 'due'],
+            ['_id', '_version', 'due'],
+            ['_id', '_version', 'due'],
+          ],
+        );
+      });
+
+      it('gives snapshot chunks their expiry from the first write on', async function () {
+        const vault = new SnapshotVault(watched);
+        const expiresAt = new Date('2099-03-04T05:06:07.890Z');
+        const documents = async function* () {
+          yield { collection: 'work_items', document: { _id: 'w', n: 1 } };
+        };
+
+        await vault.write('tenant-1', 'snapshot-1', expiresAt, documents());
+
+        const stored = await withRawClient(database.url, (client) =>
+          client
+            .db(database.name)
+            .collection('snapshot_chunks')
+            .findOne({ snapshotId: 'snapshot-1' }),
+        );
+        expect(stored?.['_expiry']).to.deep.equal(expiresAt);
+        expect(stored?.['expiresAt']).to.equal(expiresAt.toISOString());
+      });
+
+      it('makes a TTL index where the server has them, and else warns once', async function () {
+        await dues.ensureIndexes(spec);
+        await dues.ensureIndexes(spec);
+
+        const indexes = await raw((c) => c.listIndexes().toArray());
+        const ttl = indexes.find((index) => index.name === 'by_due_ttl');
+        const warnings = captured
+          .lines()
+          .filter((line) => line['level'] === 40);
+
+        expect(
+          indexes.find((index) => index.name === 'by_due')?.key,
+        ).to.deep.equal({ due: 1 });
+        if (await isFerretDb(database.url)) {
+          expect(ttl).to.equal(undefined);
+          expect(warnings).to.have.length(1);
+          expect(warnings[0]).to.include({
+            collection: cardsName,
+            index: 'by_due_ttl',
+          });
+        } else {
+          expect(ttl?.key).to.deep.equal({ _expiry: 1 });
+          expect(ttl?.expireAfterSeconds).to.equal(0);
+          expect(warnings).to.deep.equal([]);
+        }
       });
     });
 

@@ -1,4 +1,8 @@
-import type { ReadDocument, ReadStore } from '../../ports/read-store.js';
+import type {
+  IndexSpec,
+  ReadDocument,
+  ReadStore,
+} from '../../ports/read-store.js';
 
 export const snapshotChunksCollection = 'snapshot_chunks';
 
@@ -26,13 +30,40 @@ export const snapshotVaultEncryptedFields: Readonly<
 const chunkBytes = 1024 * 1024;
 
 /**
+ * Chunks go by their snapshot. Where the store can, it also deletes
+ * them once expired, should the sweep that must delete them fall behind.
+ */
+const chunkIndexes: IndexSpec[] = [
+  { name: 'by_snapshot', fields: [['snapshotId', 1]] },
+  { name: 'by_expiry', fields: [['expiresAt', 1]], expireAfterSeconds: 0 },
+];
+
+/**
  * Keeps the copies of snapshots, in chunks sealed with the tenant's data
  * key, so crypto-shredding a tenant makes its copies unreadable too.
  * The documents inside were already sealed field by field; they are
  * copied as stored and stay so.
  */
 export class SnapshotVault {
+  private indexed: Promise<void> | undefined;
+
   constructor(private readonly store: ReadStore) {}
+
+  /**
+   * Makes the chunks' indexes, once for this vault; writing calls it
+   * first, so every chunk it writes is under the expiring index. Safe
+   * to call again, and at start.
+   */
+  ensureIndexes(): Promise<void> {
+    this.indexed ??= this.chunks()
+      .ensureIndexes(chunkIndexes)
+      .catch((error: unknown) => {
+        this.indexed = undefined;
+        throw error;
+      });
+
+    return this.indexed;
+  }
 
   async write(
     tenantId: string,
@@ -40,6 +71,7 @@ export class SnapshotVault {
     expiresAt: Date,
     documents: AsyncIterable<CopiedDocument>,
   ): Promise<{ sizeBytes: number; documents: number }> {
+    await this.ensureIndexes();
     let buffered: string[] = [];
     let bufferedBytes = 0;
     let index = 0;

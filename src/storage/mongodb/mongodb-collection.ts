@@ -1,6 +1,8 @@
 import type { Collection, Document } from 'mongodb';
 
+import type { Logger } from '../../ports/logger.js';
 import { encodeCursor } from '../../ports/read-cursor.js';
+import { expiringFieldOf } from '../../ports/read-store.js';
 import type {
   ExpectedVersion,
   Filter,
@@ -16,6 +18,8 @@ import type {
   UpdateResult,
 } from '../../ports/read-store.js';
 import type { DocumentLocks } from './document-locks.js';
+import { expiryField } from './expiring-fields.js';
+import type { ExpiringFields } from './expiring-fields.js';
 import {
   pageQuery,
   positionGuard,
@@ -25,20 +29,31 @@ import {
   toMongoUpdate,
   withIdTiebreak,
 } from './mongodb-queries.js';
-import { onUniqueIndexClash, translateStoreError } from './translation.js';
+import {
+  onTtlRefusal,
+  onUniqueIndexClash,
+  translateStoreError,
+} from './translation.js';
 
 export interface StoredDocument extends Document {
   _id: string;
 }
 
-/** Where a collection finds its driver collection and its write queue. */
+/**
+ * What the collections of one store share: the driver's collections, the
+ * write queue, the fields under expiring indexes, and the expiring
+ * indexes the server refused, each warned of once.
+ */
 export interface CollectionSource {
   driverCollection(name: string): Promise<Collection<StoredDocument>>;
   locks: DocumentLocks;
+  expiring: ExpiringFields;
+  refusedTtlIndexes: Set<string>;
+  logger: Logger;
 }
 
-/** `_position` is the store's own bookkeeping: readers never see it. */
-const hidden = { projection: { _position: 0 } };
+/** The store's own bookkeeping: readers never see it. */
+const hidden = { projection: { _position: 0, [expiryField]: 0 } };
 
 export class MongoCollection<
   Doc extends ReadDocument,
@@ -57,7 +72,7 @@ export class MongoCollection<
   async insert(doc: Doc): Promise<InsertResult> {
     return this.attempt((c) =>
       onUniqueIndexClash(
-        c.insertOne(stored(doc, 1)).then(() => 'inserted' as const),
+        c.insertOne(this.stored(doc, 1)).then(() => 'inserted' as const),
         () => 'duplicate' as const,
       ),
     );
@@ -103,15 +118,26 @@ export class MongoCollection<
   /**
    * One index per command: FerretDB 1.24 drops the connection when one
    * createIndexes command names two or more indexes that already exist.
+   * An expiring index is made twice: as asked, on its field, for queries;
+   * and as a TTL index on the hidden date beside it, where the server
+   * has TTL indexes. The field is declared first, so that every write
+   * after gives its documents the date, even where the server has none.
    */
   async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
-    for (const { name, fields, unique } of indexes) {
+    for (const index of indexes) {
+      const { name, fields, unique } = index;
+      const expiring = expiringFieldOf(index);
+      if (expiring !== undefined) {
+        this.source.expiring.declare(this.name, expiring);
+      }
+
       await this.attempt((c) =>
         c.createIndex(Object.fromEntries(fields), {
           name,
           ...(unique ? { unique: true } : {}),
         }),
       );
+      if (expiring !== undefined) await this.ensureTtlIndex(index);
     }
   }
 
@@ -120,7 +146,7 @@ export class MongoCollection<
     doc: Doc,
   ): Promise<ReplaceResult> {
     return onUniqueIndexClash(
-      c.insertOne(stored(doc, 1)).then(() => written(1)),
+      c.insertOne(this.stored(doc, 1)).then(() => written(1)),
       async (clash) => {
         const actual = await versionOf(c, doc._id);
         // No document with this id: another unique index refused it.
@@ -147,7 +173,7 @@ export class MongoCollection<
     if (current === null) return mismatch('absent');
     if (current['_version'] !== expected) return mismatch(current['_version']);
 
-    const replacement = stored(doc, expected + 1);
+    const replacement = this.stored(doc, expected + 1);
     if (current['_position'] !== undefined) {
       replacement['_position'] = current['_position'];
     }
@@ -168,7 +194,10 @@ export class MongoCollection<
     { upsert = false, position }: UpdateOptions,
   ): Promise<UpdateResult> {
     const filter = positionGuard(id, position);
-    const change = toMongoUpdate(update, position);
+    const change = withExpiry(
+      toMongoUpdate(update, position),
+      this.source.expiring.updateOf(this.name, update.$set),
+    );
 
     // An upsert whose guard refuses an existing document tries to insert
     // its id again; so can one racing another writer's insert. Either way
@@ -185,6 +214,43 @@ export class MongoCollection<
     if (position === undefined) return 'missing';
 
     return (await versionOf(c, id)) === 'absent' ? 'missing' : 'skipped';
+  }
+
+  /**
+   * FerretDB 1.24 has no TTL indexes: its documents wait for their
+   * owner's sweep, which is what deletes them on every store anyway.
+   */
+  private async ensureTtlIndex({ name, expireAfterSeconds }: IndexSpec) {
+    const ttlName = `${name}_ttl`;
+    const refused = await this.attempt((c) =>
+      onTtlRefusal(
+        c
+          .createIndex(
+            { [expiryField]: 1 },
+            { name: ttlName, expireAfterSeconds },
+          )
+          .then(() => false),
+        () => true,
+      ),
+    );
+
+    const key = `${this.name}.${ttlName}`;
+    if (!refused || this.source.refusedTtlIndexes.has(key)) return;
+    this.source.refusedTtlIndexes.add(key);
+    this.source.logger.warn(
+      { collection: this.name, index: ttlName },
+      'the MongoDB server has no TTL indexes: expired documents stay ' +
+        'until the retention sweep deletes them',
+    );
+  }
+
+  /** The caller's fields at a version, with the hidden date if any. */
+  private stored(doc: Doc, version: number): StoredDocument {
+    const row = stored(doc, version);
+    const expiry = this.source.expiring.dateOf(this.name, doc);
+    if (expiry !== undefined) row[expiryField] = expiry;
+
+    return row;
   }
 
   private serially<T>(
@@ -207,11 +273,25 @@ export class MongoCollection<
   }
 }
 
-/** The caller's fields at a version; `_position` is never theirs to set. */
+/** The caller's fields at a version; the store's are never theirs to set. */
 function stored(doc: ReadDocument, version: number): StoredDocument {
-  const { _version, _position, ...fields } = doc;
+  const { _version, _position, [expiryField]: _expiry, ...fields } = doc;
 
   return { ...fields, _version: version };
+}
+
+/** An update with what keeps the hidden date in step with its field. */
+function withExpiry(
+  change: Document,
+  expiry: { $set?: Document; $unset?: Document },
+): Document {
+  const $set = { ...change['$set'], ...expiry.$set };
+
+  return {
+    ...change,
+    ...(Object.keys($set).length > 0 ? { $set } : {}),
+    ...(expiry.$unset ? { $unset: expiry.$unset } : {}),
+  };
 }
 
 async function versionOf(

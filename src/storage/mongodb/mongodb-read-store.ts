@@ -7,6 +7,7 @@ import type {
   ReadStore,
 } from '../../ports/read-store.js';
 import { DocumentLocks } from './document-locks.js';
+import { ExpiringFields } from './expiring-fields.js';
 import { MongoCollection } from './mongodb-collection.js';
 import type { CollectionSource, StoredDocument } from './mongodb-collection.js';
 import { MongoConnection } from './mongodb-connection.js';
@@ -52,6 +53,9 @@ export class MongoReadStore implements ReadStore {
     this.source = {
       driverCollection: (name) => this.driverCollection(name),
       locks: new DocumentLocks(),
+      expiring: new ExpiringFields(),
+      refusedTtlIndexes: new Set(),
+      logger,
     };
   }
 

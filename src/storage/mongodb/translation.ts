@@ -19,6 +19,7 @@ import {
 
 const duplicateKey = 11000;
 const internalError = 1;
+const notImplemented = 238;
 
 /** A write refused because `_id` or a unique index already holds its key. */
 export function isUniqueIndexClash(error: unknown): boolean {
@@ -50,6 +51,25 @@ export async function onUniqueIndexClash<T>(
     return await write;
   } catch (error) {
     if (isUniqueIndexClash(error)) return onClash(error);
+    throw error;
+  }
+}
+
+/**
+ * Runs the creation of a TTL index, handing a refusal to `onRefusal`.
+ * FerretDB 1.24 answers NotImplemented ("Index option
+ * \"expireAfterSeconds\" is not implemented yet").
+ */
+export async function onTtlRefusal<T>(
+  create: Promise<T>,
+  onRefusal: () => T,
+): Promise<T> {
+  try {
+    return await create;
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === notImplemented) {
+      return onRefusal();
+    }
     throw error;
   }
 }

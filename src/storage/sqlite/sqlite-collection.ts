@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 
 import { UniqueIndexViolationError } from '../../ports/errors.js';
 import { decodeCursor, encodeCursor } from '../../ports/read-cursor.js';
+import { expiringFieldOf } from '../../ports/read-store.js';
 import type {
   ExpectedVersion,
   Filter,
@@ -168,11 +169,16 @@ export class SqliteCollection<
     });
   }
 
+  /**
+   * An expiring index is a plain one here: SQLite deletes nothing by
+   * itself, and whoever keeps data with a lifetime sweeps it anyway.
+   */
   async ensureIndexes(indexes: IndexSpec[]): Promise<void> {
     for (const index of indexes) {
       if (!collectionPattern.test(index.name)) {
         throw new InvalidFieldError(index.name);
       }
+      expiringFieldOf(index);
       const columns = index.fields
         .map(
           ([field, direction]) =>
