@@ -82,13 +82,19 @@ export class EncryptingEventStore implements EventStore {
     return this.inner.headPosition();
   }
 
+  /** Opens only the events of the types the subscriber asked for. */
   subscribe(options?: SubscribeOptions): Observable<SubscriptionMessage> {
+    const types = options?.types;
+
     return this.inner.subscribe(options).pipe(
-      concatMap(async (message) => {
+      concatMap(async (message): Promise<SubscriptionMessage | undefined> => {
         if (message.kind !== 'event') return message;
+        if (types !== undefined && !types.has(message.event.type)) {
+          return { kind: 'passed', position: message.event.position };
+        }
 
         const event = await this.openUnlessErased(message.event);
-        return event ? { kind: 'event' as const, event } : undefined;
+        return event ? { kind: 'event', event } : undefined;
       }),
       filter((message) => message !== undefined),
     );

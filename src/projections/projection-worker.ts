@@ -71,7 +71,10 @@ export class ProjectionWorker {
     this.state = 'catching-up';
 
     this.subscription = eventStore
-      .subscribe({ after: this.checkpoint.position })
+      .subscribe({
+        after: this.checkpoint.position,
+        types: this.options.projection.types,
+      })
       .pipe(
         bufferTime(batchMs, null, batchSize),
         filter((batch) => batch.length > 0),
@@ -134,6 +137,10 @@ export class ProjectionWorker {
         caughtUp = true;
         continue;
       }
+      if (message.kind === 'passed') {
+        position = message.position;
+        continue;
+      }
 
       const failure = await this.applyEvent(message.event, store);
       if (failure) {
@@ -150,7 +157,7 @@ export class ProjectionWorker {
       this.state = 'live';
       this.settle();
     }
-    const events = batch.filter((m) => m.kind === 'event').length;
+    const events = batch.filter((m) => m.kind !== 'caught-up').length;
     if (position !== undefined && events > 0) this.onBatch?.(events, position);
   }
 

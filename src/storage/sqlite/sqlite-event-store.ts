@@ -30,6 +30,7 @@ import type { EventRow } from './event-row.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { pollingSubscription } from './sqlite-subscription.js';
+import type { LogEntry } from './sqlite-subscription.js';
 
 /** The events table; the benchmark's raw baseline uses it too. */
 export const eventLogSchema = `
@@ -167,10 +168,21 @@ export class SqliteEventStore implements EventStore {
     return this.statements.head.get()?.position ?? undefined;
   }
 
-  subscribe({ after }: SubscribeOptions = {}): Observable<SubscriptionMessage> {
+  /** Events of types not asked for pass without their JSON parsed. */
+  subscribe({
+    after,
+    types,
+  }: SubscribeOptions = {}): Observable<SubscriptionMessage> {
     return pollingSubscription({
       after,
-      readPage: (from) => this.readPage(from, this.pageSize),
+      readPage: (from) =>
+        this.statements.readAll
+          .all(from, this.pageSize)
+          .map((row): LogEntry =>
+            types === undefined || types.has(row.type)
+              ? { kind: 'event', event: toRecordedEvent(row) }
+              : { kind: 'passed', position: row.position },
+          ),
       wakeUps: this.appended,
       pollIntervalMs: this.pollIntervalMs,
     });

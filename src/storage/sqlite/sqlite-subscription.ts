@@ -1,14 +1,14 @@
 import { Observable } from 'rxjs';
 
-import type {
-  RecordedEvent,
-  SubscriptionMessage,
-} from '../../ports/event-store.js';
+import type { SubscriptionMessage } from '../../ports/event-store.js';
+
+/** An event of the log as a subscription passes it on. */
+export type LogEntry = Exclude<SubscriptionMessage, { kind: 'caught-up' }>;
 
 export interface PollingSubscriptionOptions {
   after: bigint | undefined;
   /** Reads the next page of the log after a position; empty at the head. */
-  readPage(after: bigint): RecordedEvent[];
+  readPage(after: bigint): LogEntry[];
   /**
    * Fires when this process has appended, so the wait can end early;
    * completes when the store closes.
@@ -39,7 +39,7 @@ export function pollingSubscription({
       immediate = undefined;
       timer = undefined;
 
-      let page: RecordedEvent[];
+      let page: LogEntry[];
       try {
         page = readPage(last ?? 0n);
       } catch (error) {
@@ -47,10 +47,10 @@ export function pollingSubscription({
         return;
       }
 
-      for (const event of page) {
+      for (const entry of page) {
         if (subscriber.closed) return;
-        subscriber.next({ kind: 'event', event });
-        last = event.position;
+        subscriber.next(entry);
+        last = entry.kind === 'event' ? entry.event.position : entry.position;
       }
 
       if (page.length > 0) {
