@@ -208,7 +208,9 @@ export class JiraSync {
   }
 
   /** The workflow's statuses first, so transitions know their stages. */
-  private async prepare(ctx: RunContext): Promise<Map<string, StatusCategory>> {
+  private async prepare(
+    ctx: RunContext,
+  ): Promise<ReadonlyMap<string, StatusCategory>> {
     const statuses = await this.deps.jira.statuses(ctx.target);
 
     return this.deps.workflows.record(ctx.context, ctx.connectionId, statuses);
@@ -216,7 +218,7 @@ export class JiraSync {
 
   private async recordAll(
     issues: JiraIssue[],
-    categories: Map<string, StatusCategory>,
+    categories: ReadonlyMap<string, StatusCategory>,
     ctx: RunContext,
   ): Promise<void> {
     const queue = [...issues];
@@ -232,7 +234,7 @@ export class JiraSync {
 
   private async record(
     issue: JiraIssue,
-    categories: Map<string, StatusCategory>,
+    categories: ReadonlyMap<string, StatusCategory>,
     ctx: RunContext,
   ): Promise<void> {
     const facts = await issueFacts({
