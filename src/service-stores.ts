@@ -8,6 +8,7 @@ import type { KeyStore } from './ports/key-store.js';
 import type { Logger } from './ports/logger.js';
 import type { ReadStore } from './ports/read-store.js';
 import { connectionProjection } from './projections/connections/connection-projection.js';
+import { webhookSecretProjection } from './projections/connections/webhook-secret-projection.js';
 import { identityProjection } from './projections/identity/identity-projection.js';
 import { encryptedCollections } from './projections/projection.js';
 import type { Projection } from './projections/projection.js';
@@ -25,6 +26,7 @@ import { SqliteReadStore } from './storage/sqlite/sqlite-read-store.js';
 export const tenantProjections: Projection[] = [
   identityProjection,
   connectionProjection,
+  webhookSecretProjection,
   workItemProjection,
 ];
 

@@ -2,7 +2,21 @@ import { formatTable } from '../text-table.js';
 import type { Row } from '../text-table.js';
 import type { Round } from './load.js';
 import type { MachineLoad } from './machine-load.js';
-import { median } from './rounds.js';
+import {
+  cpu,
+  decimal,
+  failedCount,
+  failuresIn,
+  integer,
+  loadNote,
+  medianCpu,
+  medianP99,
+  medianRate,
+  milliseconds,
+  range,
+  rate,
+  verdict,
+} from './round-figures.js';
 
 export interface ApiResults {
   loginRate: number;
@@ -20,50 +34,8 @@ const loginP99TargetMs = 250;
 /** A fixed-rate run that falls this far short did not hold the rate. */
 const heldRateShare = 0.95;
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat('en-US', {
-  minimumFractionDigits: 1,
-  maximumFractionDigits: 1,
-});
-
-function medianRate(rounds: readonly Round[]): number {
-  return median(rounds.map((round) => round.rate));
-}
-
-function medianP99(rounds: readonly Round[]): number {
-  return median(rounds.map((round) => round.p99Ms));
-}
-
-/** The median over the rounds that know it. */
-function medianCpu(rounds: readonly Round[]): number | undefined {
-  const known = rounds.flatMap((round) =>
-    round.serverCpuMs === undefined ? [] : [round.serverCpuMs],
-  );
-
-  return known.length === 0 ? undefined : median(known);
-}
-
-function cpu(ms: number | undefined): string {
-  if (ms === undefined) return '-';
-
-  const digits = ms < 1 ? 3 : ms < 10 ? 2 : 1;
-  return `${ms.toFixed(digits)} ms`;
-}
-
-function rate(value: number): string {
-  return value < 100 ? decimal.format(value) : integer.format(value);
-}
-
-function range(values: readonly number[], format: (v: number) => string) {
-  return `${format(Math.min(...values))} - ${format(Math.max(...values))}`;
-}
-
-function milliseconds(value: number): string {
-  return `${integer.format(value)} ms`;
-}
-
 function row(label: string, rounds: readonly Round[], unit: string): Row {
-  const failed = rounds.reduce((sum, round) => sum + round.failed, 0);
+  const failed = failedCount(rounds);
 
   return [
     label,
@@ -121,10 +93,6 @@ function measurementTable(results: ApiResults): string[] {
   ]);
 }
 
-function verdict(ok: boolean): string {
-  return ok ? 'met' : 'MISSED';
-}
-
 /**
  * What the rate ratio would be if each server had a core to itself: the
  * CPU time per answer is less shaken by other work than the rates are.
@@ -169,19 +137,6 @@ function ratioTable(results: ApiResults): string[] {
   return formatTable(rows, ['left', 'right', 'right', 'left']);
 }
 
-function failuresIn(label: string, rounds: readonly Round[]): string[] {
-  const totals = new Map<string, number>();
-  for (const round of rounds) {
-    for (const [kind, count] of Object.entries(round.failures)) {
-      totals.set(kind, (totals.get(kind) ?? 0) + count);
-    }
-  }
-  if (totals.size === 0) return [];
-
-  const kinds = [...totals].map(([kind, count]) => `${kind} x ${count}`);
-  return [`  ${label}: ${kinds.join(', ')}`];
-}
-
 /** Rates count 2xx answers only; anything else is shown, never hidden. */
 function failureNote(results: ApiResults): string[] {
   const lines = [
@@ -194,18 +149,6 @@ function failureNote(results: ApiResults): string[] {
   return lines.length === 0
     ? []
     : ['', 'Failed requests (not counted in the rates):', ...lines];
-}
-
-function loadNote(load: MachineLoad | undefined): string[] {
-  if (load === undefined) return [];
-
-  const cores = (value: number) => decimal.format(value);
-  return [
-    '',
-    `While measuring, of ${load.cores} cores: the bench and its servers ` +
-      `kept ${cores(load.ours)} busy on average, other work ` +
-      `${cores(load.others)}.`,
-  ];
 }
 
 export function printApiReport(results: ApiResults): void {

@@ -11,14 +11,14 @@ export interface ApiSettings {
   warmupSeconds: number;
 }
 
-function positiveNumber(flag: string, text: string): number {
+export function positiveNumber(flag: string, text: string): number {
   const value = Number(text);
   if (!(value > 0)) throw new Error(`--${flag} must be positive: ${text}`);
 
   return value;
 }
 
-function positiveInteger(flag: string, text: string): number {
+export function positiveInteger(flag: string, text: string): number {
   const value = positiveNumber(flag, text);
   if (!Number.isInteger(value)) {
     throw new Error(`--${flag} must be a positive integer: ${text}`);

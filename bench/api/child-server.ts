@@ -14,6 +14,8 @@ export interface ChildServerOptions {
   env: Record<string, string>;
   /** Where the child's stdout and stderr go, so the bench never reads them. */
   logFile: string;
+  /** Options for node before the script, such as `--cpu-prof`. */
+  nodeArguments?: readonly string[];
   startTimeoutMs?: number;
 }
 
@@ -34,14 +36,15 @@ export async function startChildServer({
   script,
   env,
   logFile,
+  nodeArguments = [],
   startTimeoutMs = 30_000,
 }: ChildServerOptions): Promise<ChildServer> {
   const output = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: repositoryRoot,
-    env,
-    stdio: ['ignore', output, output],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArguments, '--import', 'tsx', script],
+    { cwd: repositoryRoot, env, stdio: ['ignore', output, output] },
+  );
   fs.closeSync(output);
   const exited = new Promise<void>((resolve) => child.once('exit', resolve));
 

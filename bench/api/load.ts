@@ -2,12 +2,25 @@ import autocannon from 'autocannon';
 
 import { startCpuCount } from './machine-load.js';
 
+/** The parts of a request that change from one send to the next. */
+export interface VariedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** One HTTP request, sent over and over. */
 export interface Target {
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Makes each send a request of its own, its headers on top of the
+   * target's, where repeats would only measure a dedupe.
+   */
+  vary?: () => VariedRequest;
+  /** Told each answer's status and body. */
+  onAnswer?: (status: number, body: string) => void;
   /** The server's process, whose CPU time is counted during the run. */
   serverPid?: number;
 }
@@ -16,6 +29,7 @@ export interface Target {
 export interface Round {
   /** Successful (2xx) answers per second. */
   rate: number;
+  p50Ms: number;
   p99Ms: number;
   succeeded: number;
   /** Non-2xx answers, connection errors and timeouts. */
@@ -54,6 +68,7 @@ export async function runLoad(target: Target, shape: LoadShape) {
     method: target.method ?? 'GET',
     headers: target.headers ?? {},
     ...(target.body === undefined ? {} : { body: target.body }),
+    ...requestsOf(target),
     connections: shape.connections,
     pipelining: 1,
     duration: shape.seconds,
@@ -66,12 +81,41 @@ export async function runLoad(target: Target, shape: LoadShape) {
 
   return {
     rate: succeeded / result.duration,
+    p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     succeeded,
     failed: result.non2xx + result.errors,
     failures: failuresOf(result),
     serverCpuMs: cpuMs === undefined ? undefined : cpuMs / succeeded,
   } satisfies Round;
+}
+
+/** Autocannon builds a request again before each send it sets up. */
+function requestsOf(target: Target): Pick<autocannon.Options, 'requests'> {
+  const { vary, onAnswer } = target;
+  if (vary === undefined && onAnswer === undefined) return {};
+
+  return {
+    requests: [
+      {
+        ...(vary === undefined
+          ? {}
+          : {
+              setupRequest: (request) => {
+                const varied = vary();
+                return {
+                  ...request,
+                  headers: { ...request.headers, ...varied.headers },
+                  body: varied.body,
+                };
+              },
+            }),
+        ...(onAnswer === undefined
+          ? {}
+          : { onResponse: (status, body) => onAnswer(status, body) }),
+      },
+    ],
+  };
 }
 
 function failuresOf(result: autocannon.Result): Record<string, number> {

@@ -5,6 +5,8 @@ import type { LoadShape, Round, Target } from './load.js';
 export interface Measurement {
   target: Target;
   shape: LoadShape;
+  /** What sends the load; autocannon (`runLoad`) unless told. */
+  runner?: (target: Target, shape: LoadShape) => Promise<Round>;
 }
 
 export interface RoundOptions {
@@ -41,16 +43,17 @@ export async function interleaveRounds(
   measurements: readonly Measurement[],
   { rounds, warmupSeconds, settleMs, progress }: RoundOptions,
 ): Promise<Round[][]> {
-  for (const { target, shape } of measurements) {
+  for (const { target, shape, runner = runLoad } of measurements) {
     const warmup = { ...shape, seconds: warmupSeconds };
-    await settled(runLoad(target, warmup), settleMs);
+    await settled(runner(target, warmup), settleMs);
   }
 
   const results = measurements.map((): Round[] => []);
   for (let round = 1; round <= rounds; round++) {
     progress(`round ${round} of ${rounds}`);
-    for (const [i, { target, shape }] of measurements.entries()) {
-      results[i]!.push(await settled(runLoad(target, shape), settleMs));
+    for (const [i, measurement] of measurements.entries()) {
+      const { target, shape, runner = runLoad } = measurement;
+      results[i]!.push(await settled(runner(target, shape), settleMs));
     }
   }
 

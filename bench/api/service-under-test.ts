@@ -22,6 +22,13 @@ export interface ServiceUnderTest {
   logFile: string;
 }
 
+export interface ServiceOptions {
+  /** Settings on top of the embedded default, such as HAKKIRI_* flags. */
+  env?: Record<string, string>;
+  /** Options for node, such as `--cpu-prof` to profile the service. */
+  nodeArguments?: readonly string[];
+}
+
 /**
  * The service as `npm start` runs it, on the embedded SQLite stores in a
  * fresh data folder, with the default log level: every request is logged,
@@ -30,10 +37,11 @@ export interface ServiceUnderTest {
  */
 export async function startServiceUnderTest(
   dir: string,
+  options: ServiceOptions = {},
 ): Promise<ServiceUnderTest> {
   const dataDir = path.join(dir, 'data');
   fs.mkdirSync(dataDir);
-  const env = serviceEnvironment(dataDir);
+  const env = { ...serviceEnvironment(dataDir), ...options.env };
   await createBenchTenant(env);
 
   const logFile = path.join(dir, 'service.log');
@@ -41,6 +49,7 @@ export async function startServiceUnderTest(
     script: 'src/main.ts',
     env,
     logFile,
+    ...(options.nodeArguments ? { nodeArguments: options.nodeArguments } : {}),
   });
   try {
     return { server, token: await logIn(server.url), logFile };

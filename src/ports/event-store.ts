@@ -76,15 +76,24 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   /** As ReadAllOptions.after; from the start of the log when absent. */
   after?: bigint;
+  /**
+   * The event types the subscriber reads. An event of another type may
+   * then come as a `passed` message: its place in the log, without the
+   * cost of reading (or opening) its data. Every type when absent.
+   */
+  types?: ReadonlySet<string>;
 }
 
 /**
  * What a subscription emits: events in global order, and, once per
  * subscription, a marker when it has delivered everything that was in the
  * log when it started. A subscription that reconnects does not repeat it.
+ * Events the subscriber did not ask for may come as `passed`, in their
+ * place in the order.
  */
 export type SubscriptionMessage =
   | { kind: 'event'; event: RecordedEvent }
+  | { kind: 'passed'; position: bigint }
   | { kind: 'caught-up'; position: bigint | undefined };
 
 /**

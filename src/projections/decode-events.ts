@@ -10,6 +10,7 @@ import type { Logger } from '../ports/logger.js';
 
 export type DecodedMessage<Event> =
   | { kind: 'event'; event: Event; recorded: RecordedEvent }
+  | { kind: 'passed'; position: bigint }
   | { kind: 'caught-up'; position: bigint | undefined };
 
 /**
@@ -23,7 +24,7 @@ export function decodeEvents<Event extends DomainEvent>(
   logger: Logger,
 ): OperatorFunction<SubscriptionMessage, DecodedMessage<Event>> {
   return concatMap((message) => {
-    if (message.kind === 'caught-up') return of(message);
+    if (message.kind !== 'event') return of(message);
 
     const recorded = message.event;
     const decoded = codec.decode(recorded);

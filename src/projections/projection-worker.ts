@@ -73,7 +73,10 @@ export class ProjectionWorker {
     this.state = 'catching-up';
 
     this.subscription = eventStore
-      .subscribe({ after: this.checkpoint.position })
+      .subscribe({
+        after: this.checkpoint.position,
+        types: this.options.projection.types,
+      })
       .pipe(
         bufferTime(batchMs, null, batchSize),
         filter((batch) => batch.length > 0),
@@ -187,6 +190,10 @@ export class ProjectionWorker {
         caughtUp = true;
         continue;
       }
+      if (message.kind === 'passed') {
+        position = message.position;
+        continue;
+      }
 
       // Events of other types belong to other projections: not an error.
       // The handler is awaited here, not in a helper of its own: a batch
@@ -210,7 +217,7 @@ export class ProjectionWorker {
       this.state = 'live';
       this.settle();
     }
-    const events = batch.filter((m) => m.kind === 'event').length;
+    const events = batch.filter((m) => m.kind !== 'caught-up').length;
     if (position !== undefined && events > 0) this.onBatch?.(events, position);
   }
 
@@ -315,10 +322,18 @@ class Gate {
 function cutAt(batch: SubscriptionMessage[], limit: bigint | 'none'): number {
   if (limit === 'none') return 0;
 
-  const past = batch.findIndex(
-    (message) => message.kind === 'event' && message.event.position > limit,
-  );
+  const past = batch.findIndex((message) => {
+    const position = positionOf(message);
+    return position !== undefined && position > limit;
+  });
   return past === -1 ? batch.length : past;
+}
+
+function positionOf(message: SubscriptionMessage): bigint | undefined {
+  if (message.kind === 'event') return message.event.position;
+  if (message.kind === 'passed') return message.position;
+
+  return undefined;
 }
 
 function handlerFailure(

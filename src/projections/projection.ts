@@ -45,6 +45,8 @@ export interface Projection {
   readonly collections: readonly string[];
   readonly indexes: Readonly<Record<string, IndexSpec[]>>;
   readonly encrypted: Readonly<Record<string, readonly string[]>>;
+  /** The event types it has handlers for; it reads no others. */
+  readonly types: ReadonlySet<string>;
   handles(type: string): boolean;
   /**
    * Decodes and applies one event of a handled type. Throws the codec's
@@ -60,13 +62,17 @@ export function defineProjection<Event extends DomainEvent>(
     string,
     ProjectionHandler<Event> | undefined
   >;
+  const types = new Set(
+    Object.keys(handlers).filter((type) => handlers[type] !== undefined),
+  );
 
   return {
     name: definition.name,
     collections: definition.collections,
     indexes: definition.indexes ?? {},
     encrypted: definition.encrypted ?? {},
-    handles: (type) => handlers[type] !== undefined,
+    types,
+    handles: (type) => types.has(type),
     apply: (recorded, store) => {
       try {
         return applyHandler(handlers, definition.codec, recorded, store);

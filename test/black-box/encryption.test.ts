@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,11 +11,14 @@ import { loadConfig } from '../../src/config/config.js';
 import { tenantStreamName } from '../../src/domain/tenant/tenant.js';
 import { silentLogger } from '../../src/logger.js';
 import { openStores } from '../../src/service-stores.js';
+import { signatureOf } from '../../src/commands/webhooks/webhook-signature.js';
 import { TenantKeysDeletedError } from '../../src/ports/errors.js';
 import { tenantsCollection } from '../../src/projections/identity/identity-documents.js';
 import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.js';
+import { JiraDouble } from '../doubles/jira/jira-double.js';
 import { BlackBoxService } from '../support/black-box-service.js';
 import { canaryHits, scanFolder } from '../support/canary-scan.js';
+import { webhookFixture } from '../support/jira-fixtures.js';
 import { rejectionOf } from '../support/rejection.js';
 
 const canary = 'CANARY-7f3a9';
@@ -39,6 +42,8 @@ function deployment(mongoUrl?: string) {
     HAKKIRI_MASTER_KEY: newMasterKey(),
     HAKKIRI_MASTER_KEY_PREVIOUS: '',
     HAKKIRI_ADMIN_PASSWORD: adminPassword,
+    HAKKIRI_ALLOW_PRIVATE_TARGETS: 'true',
+    HAKKIRI_SYNC_INTERVAL: 'off',
     EVENTSTORE_URL: '',
     MONGODB_URL: mongoUrl ?? '',
   };
@@ -53,8 +58,15 @@ function deployment(mongoUrl?: string) {
 
 type Deployment = ReturnType<typeof deployment>;
 
-/** Everything a customer can put in by now, each carrying the canary. */
-async function fillWithCanaries({ service }: Deployment): Promise<void> {
+/**
+ * Everything a customer can put in by now, each carrying the canary.
+ * Answers what else must not be found: the webhook secrets the service
+ * made, which carry no canary.
+ */
+async function fillWithCanaries(
+  { service }: Deployment,
+  jira: JiraDouble,
+): Promise<string[]> {
   const slug = canary.toLowerCase();
   const admin = `${canary}.admin`;
   await service.cli([
@@ -103,6 +115,53 @@ async function fillWithCanaries({ service }: Deployment): Promise<void> {
   expect(JSON.stringify(users.body)).to.include(
     `${canary}.analyst`.toLowerCase(),
   );
+
+  return connectWithCanaries(service, token, jira);
+}
+
+/** A Jira connection, its secret rotated, and a delivery recorded. */
+async function connectWithCanaries(
+  service: BlackBoxService,
+  token: string,
+  jira: JiraDouble,
+): Promise<string[]> {
+  const created = await service.call('POST', '/v1/connections', {
+    token,
+    body: {
+      kind: jira.kind,
+      name: `${canary} Jira`,
+      baseUrl: jira.baseUrl,
+      credentials: jira.credentials,
+      caCertificate: jira.caCertificate,
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).to.equal(201);
+  const id = created.body.id as string;
+  const first = (created.body.webhook as { secret: string }).secret;
+
+  const rotated = await service.call(
+    'POST',
+    `/v1/connections/${id}/webhook-secret`,
+    { token },
+  );
+  expect(rotated.status).to.equal(200);
+  const secret = rotated.body.secret as string;
+
+  const body = webhookFixture('webhook-issue-created.json').body;
+  body.issue.fields['summary'] = `${canary} summary`;
+  const raw = JSON.stringify(body);
+  const delivered = await fetch(`${service.baseUrl}/v1/webhooks/jira/${id}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature': signatureOf(raw, secret),
+      'x-atlassian-webhook-identifier': randomUUID(),
+    },
+    body: raw,
+  });
+  expect(await delivered.json()).to.deep.equal({ outcome: 'recorded' });
+
+  return [first, secret];
 }
 
 function expectNoHits(hits: unknown[], files: string[]): void {
@@ -114,6 +173,22 @@ describe('black box: encryption at rest', function () {
   this.timeout(120_000);
 
   describe('canary', function () {
+    let jira: JiraDouble;
+
+    before(async function () {
+      jira = await JiraDouble.start({
+        kind: 'jira-cloud',
+        credentials: {
+          email: 'sync@acme.example',
+          apiToken: `${canary} api token`,
+        },
+      });
+    });
+
+    after(async function () {
+      await jira?.close();
+    });
+
     it('finds a planted canary in every form it searches', function () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-scan-'));
       const padded = Buffer.concat([Buffer.from('xy'), Buffer.from(canary)]);
@@ -134,16 +209,16 @@ describe('black box: encryption at rest', function () {
       const d = deployment();
       try {
         await d.service.start();
-        await fillWithCanaries(d);
+        const needles = [...canaries, ...(await fillWithCanaries(d, jira))];
         // While it runs, the SQLite write-ahead logs hold the newest pages.
-        const running = scanFolder(d.dataDir, canaries);
+        const running = scanFolder(d.dataDir, needles);
         expect(running.files.some((file) => file.endsWith('-wal'))).to.equal(
           true,
         );
         expectNoHits(running.hits, running.files);
         await d.service.stop();
 
-        const { files, hits } = scanFolder(d.dataDir, canaries);
+        const { files, hits } = scanFolder(d.dataDir, needles);
         expectNoHits(hits, files);
       } finally {
         await d.service.stop();
@@ -163,7 +238,7 @@ describe('black box: encryption at rest', function () {
       const client = new MongoClient(url!);
       try {
         await d.service.start();
-        await fillWithCanaries(d);
+        const needles = [...canaries, ...(await fillWithCanaries(d, jira))];
         await d.service.stop();
 
         const dump = await dumpDatabases(client, [
@@ -176,8 +251,8 @@ describe('black box: encryption at rest', function () {
           `${database}_keys.tenant_keys`,
         ]);
         const text = Buffer.from(BSON.EJSON.stringify(dump));
-        expect(canaryHits('mongodb', text, canaries)).to.deep.equal([]);
-        const { files, hits } = scanFolder(d.dataDir, canaries);
+        expect(canaryHits('mongodb', text, needles)).to.deep.equal([]);
+        const { files, hits } = scanFolder(d.dataDir, needles);
         expectNoHits(hits, files);
       } finally {
         await d.service.stop();

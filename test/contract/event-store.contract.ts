@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { expect } from 'chai';
-import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, take, takeWhile, toArray } from 'rxjs';
 
 import { WrongExpectedRevisionError } from '../../src/ports/errors.js';
 import type {
@@ -32,6 +32,12 @@ function newEvent(type: string, n: number, id?: string): NewEvent {
       schemaVersion: 1,
     },
   };
+}
+
+function positionOf(message: SubscriptionMessage): bigint {
+  if (message.kind === 'event') return message.event.position;
+
+  return message.position ?? 0n;
 }
 
 function events(count: number, type = 'Counted'): NewEvent[] {
@@ -462,7 +468,11 @@ export function eventStoreContract(
           const subscription = store
             .subscribe({ after: start.position })
             .pipe(
-              filter((m) => m.kind === 'caught-up' || ours(m.event)),
+              filter(
+                (m) =>
+                  m.kind === 'caught-up' ||
+                  (m.kind === 'event' && ours(m.event)),
+              ),
               take(6),
             )
             .subscribe({
@@ -530,6 +540,38 @@ export function eventStoreContract(
           0n,
           1n,
         ]);
+      });
+
+      it('passes over the types not asked for, in their place', async function () {
+        const stream = streamName();
+        const start = await store.append(stream, events(1), 'no_stream');
+        await store.append(
+          stream,
+          [newEvent('Wanted', 1), newEvent('Other', 2), newEvent('Wanted', 3)],
+          0n,
+        );
+        const { events: ours } = await store.readStream(stream, {
+          fromRevision: 1n,
+        });
+        const last = ours[ours.length - 1]!.position;
+
+        const received = await firstValueFrom(
+          store
+            .subscribe({ after: start.position, types: new Set(['Wanted']) })
+            .pipe(
+              filter((m) => m.kind !== 'caught-up'),
+              takeWhile((m) => positionOf(m) < last, true),
+              toArray(),
+            ),
+        );
+
+        const mine = received.filter((m) =>
+          ours.some((e) => e.position === positionOf(m)),
+        );
+        expect(mine.map(positionOf)).to.deep.equal(ours.map((e) => e.position));
+        expect(
+          mine.map((m) => (m.kind === 'event' ? m.event.data['n'] : m.kind)),
+        ).to.deep.equal([1, mine[1]!.kind === 'passed' ? 'passed' : 2, 3]);
       });
 
       it('stops cleanly when unsubscribed', async function () {

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { defineEvent, EventCodec } from '../../src/domain/event-codec.js';
 import type { EventOf } from '../../src/domain/event-codec.js';
 import { silentLogger } from '../../src/logger.js';
-import type { ReadDocument } from '../../src/ports/read-store.js';
+import type { RecordedEvent } from '../../src/ports/event-store.js';
+import type { ReadDocument, ReadStore } from '../../src/ports/read-store.js';
+import { Checkpoints } from '../../src/projections/checkpoints.js';
 import { defineProjection } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { SqliteReadStore } from '../../src/storage/sqlite/sqlite-read-store.js';
@@ -16,6 +18,7 @@ import { pause } from '../support/waiting.js';
 
 const tickEvents = [
   defineEvent('Ticked', 1, z.object({ n: z.number() })),
+  defineEvent('Tocked', 1, z.object({ n: z.number() })),
 ] as const;
 type Tick = EventOf<typeof tickEvents>;
 
@@ -24,14 +27,18 @@ interface Tally extends ReadDocument {
   last: number;
 }
 
-/** Counts every tick and remembers the last position it applied. */
-function tally(name: string) {
+/** Counts every event of a type and remembers the last one's position. */
+function tally(name: string, type: Tick['type'] = 'Ticked') {
   return defineProjection<Tick>({
     name,
     codec: new EventCodec<Tick>(tickEvents),
     collections: [name],
     handlers: {
-      Ticked: async (_event, recorded, store) => {
+      [type]: async (
+        _event: Tick,
+        recorded: RecordedEvent,
+        store: ReadStore,
+      ) => {
         await store
           .collection<Tally>(name)
           .update(
@@ -64,7 +71,7 @@ describe('ProjectionRunner.atOnePosition', function () {
       eventStore: events.store,
       readStore,
       logger: silentLogger(),
-      projections: [tally('fast'), tally('slow')],
+      projections: [tally('fast'), tally('slow'), tally('tocks', 'Tocked')],
       batchSize: 7,
       batchMs: 5,
     });
@@ -77,10 +84,10 @@ describe('ProjectionRunner.atOnePosition', function () {
     await events.dispose();
   });
 
-  async function tick(n: number) {
+  async function tick(n: number, type: Tick['type'] = 'Ticked') {
     await events.store.append(
       `ticks-${n % 5}`,
-      [{ type: 'Ticked', data: { n }, metadata }],
+      [{ type, data: { n }, metadata }],
       'any',
     );
   }
@@ -146,5 +153,37 @@ describe('ProjectionRunner.atOnePosition', function () {
     ]);
 
     expect(order).to.deep.equal(['first in', 'first out', 'second in']);
+  });
+
+  it('holds a projection that passes the other types at the same position', async function () {
+    let appending = true;
+    const appender = (async () => {
+      for (let n = 0; appending; n += 1) {
+        await tick(n, n % 3 === 0 ? 'Tocked' : 'Ticked');
+        if (n % 10 === 0) await pause(1);
+      }
+    })();
+    await pause(100);
+
+    const seen = await runner.atOnePosition(async (position) => {
+      await pause(50);
+      const checkpoints = new Checkpoints(readStore);
+      const names = ['fast', 'slow', 'tocks'];
+
+      return {
+        position,
+        at: await Promise.all(
+          names.map(async (name) => (await checkpoints.load(name)).position),
+        ),
+      };
+    });
+    appending = false;
+    await appender;
+
+    expect(seen.at).to.deep.equal([
+      seen.position,
+      seen.position,
+      seen.position,
+    ]);
   });
 });

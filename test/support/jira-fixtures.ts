@@ -5,11 +5,26 @@ import { fileURLToPath } from 'node:url';
 
 import type { BlindIndex } from '../../src/ports/blind-index.js';
 
-/** The real Jira webhook bodies in ../shared/fixtures/jira/webhooks. */
-export const webhookFixturesDir = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/fixtures/jira/webhooks',
+const fixturesBelow = path.join('shared', 'fixtures', 'jira', 'webhooks');
+
+/**
+ * The real Jira webhook bodies in ../shared/fixtures/jira/webhooks, seen
+ * from the repository. A worktree of it sits a folder deeper than the
+ * main checkout, so the nearest ancestor that holds them is taken.
+ */
+export const webhookFixturesDir = nearestFixtures(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'),
 );
+
+function nearestFixtures(repository: string): string {
+  for (let dir = path.dirname(repository); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, fixturesBelow);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) {
+      return path.join(path.dirname(repository), fixturesBelow);
+    }
+  }
+}
 
 export interface WebhookFixture {
   name: string;

@@ -12,6 +12,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { ReadStore } from '../../ports/read-store.js';
 import { ConnectionDirectory } from '../../projections/connections/connection-directory.js';
 import { connectionProjectionName } from '../../projections/connections/connection-projection.js';
+import { webhookSecretProjectionName } from '../../projections/connections/webhook-secret-projection.js';
 import { ProjectionWatermark } from '../../projections/projection-watermark.js';
 import { WorkItemList } from '../../projections/work-items/work-item-list.js';
 
@@ -80,9 +81,14 @@ export function connectionServices(settings: ConnectionSettings) {
     }),
     blindIndex: settings.blindIndex,
     webhookUrl: (connectionId: string) => webhookBase + connectionId,
-    /** Resolves once the connection read model shows a write. */
-    applied: (position: bigint | undefined) =>
-      watermark.reached(connectionProjectionName, position),
+    /**
+     * Resolves once the connection read models show a write: a disabled
+     * connection or a rotated secret holds for the next delivery.
+     */
+    applied: async (position: bigint | undefined) => {
+      await watermark.reached(connectionProjectionName, position);
+      await watermark.reached(webhookSecretProjectionName, position);
+    },
   };
 }
 

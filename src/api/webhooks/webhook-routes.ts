@@ -14,7 +14,7 @@ import type {
 } from '../../commands/webhooks/webhook-ingestion.js';
 import { DomainError } from '../../domain/domain-error.js';
 import type { ConnectionDirectory } from '../../projections/connections/connection-directory.js';
-import type { ConnectionDocument } from '../../projections/connections/connection-documents.js';
+import type { WebhookSecretDocument } from '../../projections/connections/webhook-secret-documents.js';
 import { InvalidSignatureError } from '../api-errors.js';
 import { apiState } from '../api-state.js';
 import { validPart } from '../request-input.js';
@@ -70,7 +70,7 @@ export function webhookRoutes(
       },
       errors: [401, 404],
       handle: async ({ params, rawBody, parseBody, ctx }) => {
-        const connection = await settings.directory.connectionById(
+        const connection = await settings.directory.webhookSecrets(
           params.connectionId,
         );
         const usable = connection?.status === 'active' ? connection : undefined;
@@ -118,15 +118,14 @@ function ingest(
 }
 
 /** The current secret, and the one before it while its grace lasts. */
-function secretsOf(connection: ConnectionDocument, now: Date): string[] {
+function secretsOf(connection: WebhookSecretDocument, now: Date): string[] {
+  const { current, previous } = connection.secrets;
   const previousHolds =
-    connection.previousSecret !== null &&
+    previous !== null &&
     connection.previousUntil !== null &&
     Date.parse(connection.previousUntil) > +now;
 
-  return previousHolds
-    ? [connection.webhookSecret, connection.previousSecret!]
-    : [connection.webhookSecret];
+  return previousHolds ? [current, previous] : [current];
 }
 
 function notFound(): DomainError {

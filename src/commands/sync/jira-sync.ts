@@ -41,7 +41,10 @@ export interface JiraSyncDependencies {
   holder?: string;
   /** How far before the checkpoint each run reads again. */
   overlapMs?: number;
-  /** Issues of one page recorded at once; their appends share commits. */
+  /**
+   * Issues of one page recorded at once; their appends share commits.
+   * The whole page unless told.
+   */
   concurrency?: number;
   now?: () => Date;
 }
@@ -175,7 +178,12 @@ export class JiraSync {
     }
   }
 
-  /** Reads and records every page, saving the cursor after each. */
+  /**
+   * Reads and records every page, saving the cursor after each. The next
+   * page is asked for while this one is recorded, so the wait for Jira
+   * and the writes overlap; the cursor saved is still that of the page
+   * whose facts are in.
+   */
   private async pages(progress: Progress, ctx: RunContext): Promise<void> {
     const categories = await this.prepare(ctx);
     const account = await this.deps.jira.myself(ctx.target);
@@ -185,10 +193,13 @@ export class JiraSync {
       timeZone: account.timeZone,
       projects: ctx.projects,
     });
+    const search = (cursor: string | undefined) =>
+      settledLater(this.deps.jira.search(ctx.target, jql, cursor));
 
+    let next = search(progress.run.cursor ?? undefined);
     for (;;) {
-      const cursor = progress.run.cursor ?? undefined;
-      const page = await this.deps.jira.search(ctx.target, jql, cursor);
+      const page = await next;
+      if (page.next !== undefined) next = search(page.next);
       await this.recordAll(page.issues, categories, ctx);
 
       progress.run = {
@@ -208,7 +219,9 @@ export class JiraSync {
   }
 
   /** The workflow's statuses first, so transitions know their stages. */
-  private async prepare(ctx: RunContext): Promise<Map<string, StatusCategory>> {
+  private async prepare(
+    ctx: RunContext,
+  ): Promise<ReadonlyMap<string, StatusCategory>> {
     const statuses = await this.deps.jira.statuses(ctx.target);
 
     return this.deps.workflows.record(ctx.context, ctx.connectionId, statuses);
@@ -216,7 +229,7 @@ export class JiraSync {
 
   private async recordAll(
     issues: JiraIssue[],
-    categories: Map<string, StatusCategory>,
+    categories: ReadonlyMap<string, StatusCategory>,
     ctx: RunContext,
   ): Promise<void> {
     const queue = [...issues];
@@ -226,13 +239,16 @@ export class JiraSync {
       }
     };
 
-    const width = Math.min(this.deps.concurrency ?? 16, issues.length);
+    const width = Math.min(
+      this.deps.concurrency ?? issues.length,
+      issues.length,
+    );
     await Promise.all(Array.from({ length: width }, worker));
   }
 
   private async record(
     issue: JiraIssue,
-    categories: Map<string, StatusCategory>,
+    categories: ReadonlyMap<string, StatusCategory>,
     ctx: RunContext,
   ): Promise<void> {
     const facts = await issueFacts({
@@ -308,6 +324,17 @@ export class JiraSync {
 
 /** The service is stopping; the run ends between two pages. */
 class SyncStopped extends Error {}
+
+/**
+ * A request whose answer may never be awaited, when the run stops or
+ * fails first: its failure is then dropped rather than left unhandled.
+ * Awaiting it still throws.
+ */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+
+  return promise;
+}
 
 /** How far a run has got, and the lease as last written. */
 interface Progress {

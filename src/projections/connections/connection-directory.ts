@@ -1,6 +1,8 @@
 import type { Page, ReadStore } from '../../ports/read-store.js';
 import { connectionsCollection } from './connection-documents.js';
 import type { ConnectionDocument } from './connection-documents.js';
+import { webhookSecretsCollection } from './webhook-secret-documents.js';
+import type { WebhookSecretDocument } from './webhook-secret-documents.js';
 
 /** Finds connections as the read model keeps them. */
 export class ConnectionDirectory {
@@ -11,7 +13,7 @@ export class ConnectionDirectory {
     tenantId: string,
     connectionId: string,
   ): Promise<ConnectionDocument | undefined> {
-    const found = await this.connectionById(connectionId);
+    const found = await this.connections().get(connectionId);
 
     return found?.tenantId === tenantId ? found : undefined;
   }
@@ -21,10 +23,12 @@ export class ConnectionDirectory {
    * the connection. Nothing of it may reach a caller before the
    * signature is checked.
    */
-  connectionById(
+  webhookSecrets(
     connectionId: string,
-  ): Promise<ConnectionDocument | undefined> {
-    return this.connections().get(connectionId);
+  ): Promise<WebhookSecretDocument | undefined> {
+    return this.store
+      .collection<WebhookSecretDocument>(webhookSecretsCollection)
+      .get(connectionId);
   }
 
   list(

@@ -5,8 +5,8 @@ export const connectionsCollection = 'connections';
 
 /**
  * One connection, keyed by its id. The credentials are not here: only
- * the sync, which reads the connection's events, needs them. The webhook
- * secrets are, sealed, because every delivery is checked against them.
+ * the sync, which reads the connection's events, needs them. Nor are the
+ * webhook secrets: they have a read model of their own.
  */
 export interface ConnectionDocument extends ReadDocument {
   tenantId: string;
@@ -19,10 +19,6 @@ export interface ConnectionDocument extends ReadDocument {
   createdAt: string;
   credentialsChangedAt: string;
   caChangedAt: string;
-  webhookSecret: string;
-  /** The secret before the last rotation, valid until `previousUntil`. */
-  previousSecret: string | null;
-  previousUntil: string | null;
 }
 
 export const connectionEncryptedFields: Readonly<
@@ -32,7 +28,5 @@ export const connectionEncryptedFields: Readonly<
     'name',
     'baseUrl',
     'projects',
-    'webhookSecret',
-    'previousSecret',
   ] satisfies (keyof ConnectionDocument)[],
 };

@@ -12,7 +12,7 @@ import {
 
 export const connectionProjectionName = 'connections';
 
-/** Keeps each connection as admins see it, and its webhook secrets. */
+/** Keeps each connection as admins see it. */
 export const connectionProjection: Projection =
   defineProjection<ConnectionEvent>({
     name: connectionProjectionName,
@@ -35,6 +35,7 @@ export const connectionProjection: Projection =
         const {
           connectionId,
           credentials: _,
+          webhookSecret: __,
           caCertificate,
           ...rest
         } = event.data;
@@ -45,8 +46,6 @@ export const connectionProjection: Projection =
             hasCaCertificate: caCertificate !== null,
             credentialsChangedAt: rest.createdAt,
             caChangedAt: rest.createdAt,
-            previousSecret: null,
-            previousUntil: null,
           },
         });
       },
@@ -68,14 +67,6 @@ export const connectionProjection: Projection =
       ConnectionDisabled: (event, recorded, store) =>
         apply(store, event.data.connectionId, recorded, {
           $set: { status: 'disabled' },
-        }),
-      WebhookSecretRotated: (event, recorded, store) =>
-        apply(store, event.data.connectionId, recorded, {
-          $set: {
-            webhookSecret: event.data.webhookSecret,
-            previousSecret: event.data.previousSecret,
-            previousUntil: event.data.graceUntil,
-          },
         }),
     },
   });

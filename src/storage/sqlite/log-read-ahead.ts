@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../../ports/event-store.js';
 import { eventsOfPage } from './log-page.js';
 import type { PageText } from './log-page.js';
+import type { LogEntry, LogPages } from './sqlite-subscription.js';
 
 export interface LogReadAheadOptions {
   pageSize: number;
@@ -8,6 +9,8 @@ export interface LogReadAheadOptions {
   readHere(after: bigint): RecordedEvent[];
   /** Reads a page elsewhere; undefined when it could not. Never rejects. */
   readAhead(after: bigint): Promise<PageText | undefined>;
+  /** The types the reader asked for; the others pass by their position. */
+  types?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -16,12 +19,12 @@ export interface LogReadAheadOptions {
  * read while this one is applied. A page that could not be read ahead is
  * read here instead.
  */
-export class LogReadAhead {
+export class LogReadAhead implements LogPages {
   private ahead: Promise<PageText | undefined> | undefined;
 
   constructor(private readonly options: LogReadAheadOptions) {}
 
-  async next(after: bigint): Promise<RecordedEvent[]> {
+  async next(after: bigint): Promise<LogEntry[]> {
     const ahead = this.ahead;
     this.ahead = undefined;
 
@@ -35,6 +38,14 @@ export class LogReadAhead {
       this.ahead = this.options.readAhead(last.position);
     }
 
-    return page;
+    return page.map((event) => this.entryOf(event));
+  }
+
+  private entryOf(event: RecordedEvent): LogEntry {
+    const { types } = this.options;
+
+    return types === undefined || types.has(event.type)
+      ? { kind: 'event', event }
+      : { kind: 'passed', position: event.position };
   }
 }

@@ -178,7 +178,11 @@ export class SqliteEventStore implements EventStore {
     return this.statements.head.get()?.position ?? undefined;
   }
 
-  subscribe({ after }: SubscribeOptions = {}): Observable<SubscriptionMessage> {
+  /** Events of types not asked for pass by their position alone. */
+  subscribe({
+    after,
+    types,
+  }: SubscribeOptions = {}): Observable<SubscriptionMessage> {
     return pollingSubscription({
       after,
       openPages: () =>
@@ -186,6 +190,7 @@ export class SqliteEventStore implements EventStore {
           pageSize: this.pageSize,
           readHere: (from) => this.readPage(from, this.pageSize),
           readAhead: (from) => this.logReader.read(from, this.pageSize),
+          types,
         }),
       wakeUps: this.appended,
       pollIntervalMs: this.pollIntervalMs,

@@ -1,14 +1,14 @@
 import { Observable } from 'rxjs';
 
-import type {
-  RecordedEvent,
-  SubscriptionMessage,
-} from '../../ports/event-store.js';
+import type { SubscriptionMessage } from '../../ports/event-store.js';
+
+/** An event of the log as a subscription passes it on. */
+export type LogEntry = Exclude<SubscriptionMessage, { kind: 'caught-up' }>;
 
 /** The pages of the log, in order, for one subscriber. */
 export interface LogPages {
   /** The next page of the log after a position; empty at the head. */
-  next(after: bigint): Promise<RecordedEvent[]>;
+  next(after: bigint): Promise<LogEntry[]>;
 }
 
 export interface PollingSubscriptionOptions {
@@ -48,7 +48,7 @@ export function pollingSubscription({
       timer = undefined;
       woken = false;
 
-      let page: RecordedEvent[];
+      let page: LogEntry[];
       try {
         page = await pages.next(last ?? 0n);
       } catch (error) {
@@ -57,10 +57,10 @@ export function pollingSubscription({
         return;
       }
 
-      for (const event of page) {
+      for (const entry of page) {
         if (subscriber.closed) return;
-        subscriber.next({ kind: 'event', event });
-        last = event.position;
+        subscriber.next(entry);
+        last = entry.kind === 'event' ? entry.event.position : entry.position;
       }
 
       if (subscriber.closed) return;

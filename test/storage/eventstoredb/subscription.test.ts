@@ -133,7 +133,10 @@ function follow(
       if (message.kind === 'caught-up') {
         followed.caughtUp = true;
         followed.caughtUpMarkers += 1;
-      } else if (message.event.streamName === stream) {
+      } else if (
+        message.kind === 'event' &&
+        message.event.streamName === stream
+      ) {
         followed.events.push(message.event);
       }
     },
