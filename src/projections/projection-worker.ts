@@ -12,7 +12,7 @@ import type { ReadStore } from '../ports/read-store.js';
 import { Checkpoints } from './checkpoints.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { LogHead } from './log-head.js';
-import type { Projection } from './projection.js';
+import type { Projection, ProjectionBatch } from './projection.js';
 import type {
   ProjectionFailure,
   ProjectionState,
@@ -78,9 +78,11 @@ export class ProjectionWorker {
         concatMap((batch) => {
           // Where the store allows, the batch's documents and its
           // checkpoint commit together.
-          this.inFlight = this.options.readStore.inBatch((store) =>
-            this.applyBatch(batch, store),
-          );
+          this.inFlight = this.options.readStore
+            .inBatch((store) => this.applyBatch(batch, store))
+            .catch((error: unknown) =>
+              this.fail(failureOf(error, 'batch_failed')),
+            );
           return from(this.inFlight);
         }),
       )
@@ -128,20 +130,29 @@ export class ProjectionWorker {
   ): Promise<void> {
     let position = this.checkpoint.position;
     let caughtUp = false;
+    let failure: ProjectionFailure | undefined;
 
-    for (const message of batch) {
-      if (message.kind === 'caught-up') {
-        caughtUp = true;
-        continue;
-      }
+    const applying = await this.options.projection.openBatch(store);
+    try {
+      for (const message of batch) {
+        if (message.kind === 'caught-up') {
+          caughtUp = true;
+          continue;
+        }
 
-      const failure = await this.applyEvent(message.event, store);
-      if (failure) {
-        // The events before the failing one are applied: keep them.
-        if (await this.storeCheckpoint(position, store)) this.fail(failure);
-        return;
+        failure = await this.applyEvent(message.event, applying);
+        if (failure) break;
+        position = message.event.position;
       }
-      position = message.event.position;
+    } finally {
+      // What the events before a failing one changed is kept. A finish
+      // that throws rolls the whole batch back, where the store can.
+      await applying.finish();
+    }
+
+    if (failure) {
+      if (await this.storeCheckpoint(position, store)) this.fail(failure);
+      return;
     }
 
     if (!(await this.storeCheckpoint(position, store))) return;
@@ -156,14 +167,13 @@ export class ProjectionWorker {
 
   private async applyEvent(
     recorded: RecordedEvent,
-    store: ReadStore,
+    applying: ProjectionBatch,
   ): Promise<ProjectionFailure | undefined> {
-    const { projection } = this.options;
     // Events of other types belong to other projections: not an error.
-    if (!projection.handles(recorded.type)) return undefined;
+    if (!this.options.projection.handles(recorded.type)) return undefined;
 
     try {
-      await projection.apply(recorded, store);
+      await applying.apply(recorded);
     } catch (error) {
       return {
         ...failureOf(error, 'handler_failed'),

@@ -37,6 +37,22 @@ export interface ProjectionDefinition<Event extends DomainEvent> {
 }
 
 /**
+ * The events of one batch, applied one by one and written when the batch
+ * finishes, before its checkpoint is stored. A projection that keeps
+ * the batch's changes in memory writes each document once per batch.
+ */
+export interface ProjectionBatch {
+  /**
+   * Decodes and applies one event of a handled type. Throws the codec's
+   * EventSchemaError or whatever the handler throws; the events before it
+   * still count.
+   */
+  apply(recorded: RecordedEvent): Promise<void>;
+  /** Writes what the applied events changed; called once, always. */
+  finish(): Promise<void>;
+}
+
+/**
  * A projection as the runner sees it, with its event types erased, so
  * projections over different event sets can run side by side.
  */
@@ -46,11 +62,8 @@ export interface Projection {
   readonly indexes: Readonly<Record<string, IndexSpec[]>>;
   readonly encrypted: Readonly<Record<string, readonly string[]>>;
   handles(type: string): boolean;
-  /**
-   * Decodes and applies one event of a handled type. Throws the codec's
-   * EventSchemaError or whatever the handler throws.
-   */
-  apply(recorded: RecordedEvent, store: ReadStore): Promise<void>;
+  /** Starts a batch whose writes go through the given store. */
+  openBatch(store: ReadStore): Promise<ProjectionBatch>;
 }
 
 export function defineProjection<Event extends DomainEvent>(
@@ -61,27 +74,33 @@ export function defineProjection<Event extends DomainEvent>(
     ProjectionHandler<Event> | undefined
   >;
 
+  const apply = async (recorded: RecordedEvent, store: ReadStore) => {
+    const handler = handlers[recorded.type];
+    const decoded = definition.codec.decode(recorded);
+    // A handler keyed by a type its own codec lacks cannot be typed, so
+    // this only happens with a hand-built codec; nothing to apply then.
+    if (!handler || decoded.kind === 'unknown-type') return;
+
+    try {
+      await handler(decoded.event, recorded, store);
+    } catch (error) {
+      // The tenant was shredded after its event was read: there is
+      // nothing left to keep for it, and its deletion comes next.
+      if (!(error instanceof TenantKeysDeletedError)) throw error;
+    }
+  };
+
   return {
     name: definition.name,
     collections: definition.collections,
     indexes: definition.indexes ?? {},
     encrypted: definition.encrypted ?? {},
     handles: (type) => handlers[type] !== undefined,
-    apply: async (recorded, store) => {
-      const handler = handlers[recorded.type];
-      const decoded = definition.codec.decode(recorded);
-      // A handler keyed by a type its own codec lacks cannot be typed, so
-      // this only happens with a hand-built codec; nothing to apply then.
-      if (!handler || decoded.kind === 'unknown-type') return;
-
-      try {
-        await handler(decoded.event, recorded, store);
-      } catch (error) {
-        // The tenant was shredded after its event was read: there is
-        // nothing left to keep for it, and its deletion comes next.
-        if (!(error instanceof TenantKeysDeletedError)) throw error;
-      }
-    },
+    // Each handler writes as it goes: nothing is left for the end.
+    openBatch: async (store) => ({
+      apply: (recorded) => apply(recorded, store),
+      finish: async () => {},
+    }),
   };
 }
 

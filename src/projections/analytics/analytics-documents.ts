@@ -1,0 +1,327 @@
+import type { Stage } from '../../domain/analytics/stage.js';
+import type { StatusRule } from '../../domain/analytics/status-mapping-events.js';
+import type { FlowTimings } from '../../domain/analytics/flow-timings.js';
+import type { WorkItemFacts } from '../../domain/analytics/work-item-facts.js';
+import type { StatusCategory } from '../../domain/work-item/work-item-events.js';
+import type { IndexSpec, ReadDocument } from '../../ports/read-store.js';
+
+export const tenantsCollection = 'analytics_tenants';
+export const itemsCollection = 'analytics_items';
+export const catalogsCollection = 'analytics_status_catalogs';
+export const fallbackUsesCollection = 'analytics_fallback_uses';
+export const wipItemsCollection = 'analytics_wip_items';
+export const flowMonthsCollection = 'analytics_flow_months';
+export const stageBalancesCollection = 'analytics_stage_balances';
+export const finishedDaysCollection = 'analytics_finished_days';
+export const finishedPointsCollection = 'analytics_finished_points';
+export const statusDaysCollection = 'analytics_status_days';
+
+/**
+ * The collections that hold one generation of a tenant's read models:
+ * what a recomputation builds anew, and deletes once it is replaced.
+ */
+export const generationCollections = [
+  itemsCollection,
+  catalogsCollection,
+  fallbackUsesCollection,
+  wipItemsCollection,
+  flowMonthsCollection,
+  stageBalancesCollection,
+  finishedDaysCollection,
+  finishedPointsCollection,
+  statusDaysCollection,
+] as const;
+
+export const analyticsCollections = [
+  tenantsCollection,
+  ...generationCollections,
+] as const;
+
+/** The definitions one generation's numbers are computed under. */
+export type GenerationSettings = {
+  generation: number;
+  timeZone: string;
+};
+
+export type RecomputationState = 'running' | 'done';
+
+export type RecomputationProgress = {
+  generation: number;
+  state: RecomputationState;
+  /** The log position the replay has read through; null before it begins. */
+  after: string | null;
+  /** The tenant's events replayed so far. */
+  eventsDone: number;
+  /** The tenant's events in the log, as the projection has counted them. */
+  eventsTotal: number;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+/**
+ * One tenant's analytics: the generation queries read, the one asked for
+ * (the same unless a recomputation is due), and its progress.
+ */
+export interface AnalyticsTenantDocument extends ReadDocument {
+  tenantId: string;
+  /** Work-item and workflow events of the tenant applied live. */
+  factEvents: number;
+  active: GenerationSettings;
+  activeMapping: StatusRule[];
+  requested: GenerationSettings;
+  requestedMapping: StatusRule[];
+  lastGeneration: number;
+  recomputing: boolean;
+  recomputation: RecomputationProgress | null;
+  /** Generations replaced or abandoned, whose documents are to go. */
+  staleGenerations: number[];
+  /** True while a recomputation or a clean-up is due. */
+  pendingWork: boolean;
+  appliedPosition: string;
+}
+
+/** Every document of a generation says whose, and which generation. */
+interface GenerationDocument extends ReadDocument {
+  tenantId: string;
+  generation: number;
+}
+
+/** What the projection keeps of one work item, sealed: names are in it. */
+export type ItemState = {
+  facts: WorkItemFacts;
+  timings: FlowTimings | null;
+};
+
+export interface ItemDocument extends GenerationDocument {
+  connectionId: string;
+  state: ItemState;
+  appliedPosition: string;
+}
+
+/** A connection's knowledge of status categories, apart from events. */
+export interface CatalogDocument extends GenerationDocument {
+  connectionId: string;
+  /** The last workflow observed: status id and category. */
+  workflow: [statusId: string, category: StatusCategory][];
+  /** The newest category each status was observed in, and when. */
+  learnt: [statusId: string, category: StatusCategory, at: number][];
+  appliedPosition: string;
+}
+
+/** An item whose stage for a status depends on the connection's catalog. */
+export interface FallbackUseDocument extends GenerationDocument {
+  connectionId: string;
+  statusId: string;
+  itemId: string;
+}
+
+/** An item in progress now, for the ageing chart. */
+export interface WipItemDocument extends GenerationDocument {
+  connectionId: string;
+  projectIndex: string;
+  issueTypeIndex: string;
+  startedAt: number;
+  /** Sealed: the item's key and its status name. */
+  label: { key: string; status: string };
+}
+
+/** A scope is a tenant's generation with any of the three filters. */
+interface ScopeDocument extends GenerationDocument {
+  scope: string;
+}
+
+export type DayCounts = {
+  created?: number;
+  resolved?: number;
+  throughput?: number;
+  /** Changes of the number of items in each stage, that day. */
+  todo?: number;
+  in_progress?: number;
+  done?: number;
+};
+
+/** A month of daily counts: `days.d7` is the 7th. */
+export interface FlowMonthDocument extends ScopeDocument {
+  month: number;
+  days: Record<string, DayCounts>;
+}
+
+/** Each month's net change of items per stage: `months.m202405`. */
+export interface StageBalanceDocument extends ScopeDocument {
+  months: Record<string, Partial<Record<Stage, number>>>;
+}
+
+/** The items finished on one local day, as packed numbers. */
+export interface FinishedDayDocument extends ScopeDocument {
+  day: number;
+  /** Packed triples: finished at, cycle time (-1 for none), lead time. */
+  entries: string;
+}
+
+export type FinishedPoint = [
+  finishedAt: number,
+  cycleMs: number,
+  leadMs: number,
+  key: string,
+];
+
+/** The same items with their keys, sealed, for the scatter plots. */
+export interface FinishedPointsDocument extends ScopeDocument {
+  day: number;
+  points: FinishedPoint[];
+}
+
+export type StatusTimes = {
+  status: string;
+  stage: Stage;
+  /** Packed: each item's time in the status, in milliseconds. */
+  values: string;
+};
+
+/** Time in status of the items finished on one local day, sealed. */
+export interface StatusDayDocument extends ScopeDocument {
+  day: number;
+  statuses: StatusTimes[];
+}
+
+export const analyticsEncryptedFields: Readonly<
+  Record<string, readonly string[]>
+> = {
+  [tenantsCollection]: [
+    'activeMapping',
+    'requestedMapping',
+  ] satisfies (keyof AnalyticsTenantDocument)[],
+  [itemsCollection]: ['state'] satisfies (keyof ItemDocument)[],
+  [wipItemsCollection]: ['label'] satisfies (keyof WipItemDocument)[],
+  [finishedPointsCollection]: [
+    'points',
+  ] satisfies (keyof FinishedPointsDocument)[],
+  [statusDaysCollection]: ['statuses'] satisfies (keyof StatusDayDocument)[],
+};
+
+const byGeneration: IndexSpec = {
+  name: 'by_generation',
+  fields: [
+    ['tenantId', 1],
+    ['generation', 1],
+  ],
+};
+
+const byScopeDay: IndexSpec = {
+  name: 'by_scope_day',
+  fields: [
+    ['scope', 1],
+    ['day', 1],
+  ],
+};
+
+export const analyticsIndexes: Readonly<Record<string, IndexSpec[]>> = {
+  [tenantsCollection]: [{ name: 'by_work', fields: [['pendingWork', 1]] }],
+  [itemsCollection]: [byGeneration],
+  [catalogsCollection]: [byGeneration],
+  [fallbackUsesCollection]: [
+    byGeneration,
+    {
+      name: 'by_status',
+      fields: [
+        ['tenantId', 1],
+        ['generation', 1],
+        ['connectionId', 1],
+        ['statusId', 1],
+      ],
+    },
+  ],
+  [wipItemsCollection]: [
+    {
+      name: 'by_started',
+      fields: [
+        ['tenantId', 1],
+        ['generation', 1],
+        ['startedAt', 1],
+      ],
+    },
+  ],
+  [flowMonthsCollection]: [
+    byGeneration,
+    {
+      name: 'by_scope_month',
+      fields: [
+        ['scope', 1],
+        ['month', 1],
+      ],
+    },
+  ],
+  [stageBalancesCollection]: [byGeneration],
+  [finishedDaysCollection]: [byGeneration, byScopeDay],
+  [finishedPointsCollection]: [byGeneration, byScopeDay],
+  [statusDaysCollection]: [byGeneration, byScopeDay],
+};
+
+/** The filters a query may give; absent means any. */
+export interface ScopeFilter {
+  connectionId?: string;
+  projectIndex?: string;
+  issueTypeIndex?: string;
+}
+
+const anyValue = '*';
+
+/** The one scope a query with these filters reads. */
+export function scopeId(
+  tenantId: string,
+  generation: number,
+  filter: ScopeFilter,
+): string {
+  return [
+    tenantId,
+    generation,
+    filter.connectionId ?? anyValue,
+    filter.projectIndex ?? anyValue,
+    filter.issueTypeIndex ?? anyValue,
+  ].join('|');
+}
+
+/** The eight scopes an item with this placement counts in. */
+export function scopesOf(
+  tenantId: string,
+  generation: number,
+  placement: Required<ScopeFilter>,
+): string[] {
+  const scopes: string[] = [];
+  for (const connectionId of [placement.connectionId, undefined]) {
+    for (const projectIndex of [placement.projectIndex, undefined]) {
+      for (const issueTypeIndex of [placement.issueTypeIndex, undefined]) {
+        scopes.push(
+          scopeId(tenantId, generation, {
+            ...(connectionId && { connectionId }),
+            ...(projectIndex && { projectIndex }),
+            ...(issueTypeIndex && { issueTypeIndex }),
+          }),
+        );
+      }
+    }
+  }
+
+  return scopes;
+}
+
+export function itemIdOf(
+  tenantId: string,
+  generation: number,
+  connectionId: string,
+  issueId: string,
+): string {
+  return [tenantId, generation, connectionId, issueId].join('|');
+}
+
+export function catalogIdOf(
+  tenantId: string,
+  generation: number,
+  connectionId: string,
+): string {
+  return [tenantId, generation, connectionId].join('|');
+}
+
+/** Field names of days and months: a path segment starts with a letter. */
+export const dayField = (dayOfMonth: number) => `d${dayOfMonth}`;
+export const monthField = (month: number) => `m${month}`;

@@ -1,0 +1,237 @@
+import {
+  fallbackUsesCollection,
+  flowMonthsCollection,
+  scopesOf,
+  stageBalancesCollection,
+  wipItemsCollection,
+} from './analytics-documents.js';
+import {
+  counterDifference,
+  counterRef,
+  noContribution,
+} from './item-contributions.js';
+import type { ItemContribution, Placement } from './item-contributions.js';
+import type { PendingWrites, ScopeMeta } from './pending-writes.js';
+
+/** The generation of a tenant's read models a change goes to. */
+export interface GenerationRef {
+  tenantId: string;
+  generation: number;
+}
+
+/** An item's contribution where it counts; unplaced until observed. */
+export interface PlacedContribution {
+  placement: Placement | null;
+  contribution: ItemContribution;
+  fallbackStatusIds: string[];
+}
+
+export const unplaced: PlacedContribution = {
+  placement: null,
+  contribution: noContribution,
+  fallbackStatusIds: [],
+};
+
+/**
+ * Records how one item's change moves the counts, entries and derived
+ * documents of every scope it counts in: the old contribution comes out
+ * of the old scopes, the new one goes into the new.
+ */
+export function recordItemChange(
+  pending: PendingWrites,
+  generation: GenerationRef,
+  item: { id: string; connectionId: string },
+  before: PlacedContribution,
+  after: PlacedContribution,
+  position: bigint,
+): void {
+  const scopesBefore = placedScopes(generation, before.placement);
+  const scopesAfter = placedScopes(generation, after.placement);
+  const samePlaces = scopesBefore.join() === scopesAfter.join();
+
+  if (samePlaces) {
+    const difference = counterDifference(
+      before.contribution.counters,
+      after.contribution.counters,
+    );
+    countIn(pending, generation, scopesAfter, difference, 1, position);
+  } else {
+    const { counters: old } = before.contribution;
+    countIn(pending, generation, scopesBefore, old, -1, position);
+    const { counters: now } = after.contribution;
+    countIn(pending, generation, scopesAfter, now, 1, position);
+  }
+
+  const keyChanged = before.placement?.key !== after.placement?.key;
+  if (!samePlaces || keyChanged || entriesDiffer(before, after)) {
+    entriesIn(
+      pending,
+      generation,
+      scopesBefore,
+      before.contribution,
+      -1,
+      position,
+    );
+    entriesIn(
+      pending,
+      generation,
+      scopesAfter,
+      after.contribution,
+      1,
+      position,
+    );
+  }
+
+  if (wipOf(before) !== wipOf(after)) {
+    recordWip(pending, generation, item, after, position);
+  }
+  recordFallbackUses(pending, generation, item, before, after, position);
+}
+
+function placedScopes(
+  generation: GenerationRef,
+  placement: Placement | null,
+): string[] {
+  if (placement === null) return [];
+
+  return scopesOf(generation.tenantId, generation.generation, placement);
+}
+
+function meta(generation: GenerationRef, scope: string): ScopeMeta {
+  return { ...generation, scope };
+}
+
+function countIn(
+  pending: PendingWrites,
+  generation: GenerationRef,
+  scopes: string[],
+  counters: Map<string, number>,
+  sign: 1 | -1,
+  position: bigint,
+): void {
+  for (const [key, n] of counters) {
+    const ref = counterRef(key);
+    for (const scope of scopes) {
+      const collection = ref.balance
+        ? stageBalancesCollection
+        : flowMonthsCollection;
+      const id = ref.balance ? scope : `${scope}|${ref.month}`;
+      const docMeta = ref.balance
+        ? meta(generation, scope)
+        : { ...meta(generation, scope), month: ref.month };
+      pending.count(collection, id, docMeta, ref.path, sign * n, position);
+    }
+  }
+}
+
+function entriesDiffer(
+  before: PlacedContribution,
+  after: PlacedContribution,
+): boolean {
+  const entries = (placed: PlacedContribution) =>
+    JSON.stringify([
+      placed.contribution.finished,
+      placed.contribution.statusTimes,
+    ]);
+
+  return entries(before) !== entries(after);
+}
+
+function entriesIn(
+  pending: PendingWrites,
+  generation: GenerationRef,
+  scopes: string[],
+  contribution: ItemContribution,
+  n: 1 | -1,
+  position: bigint,
+): void {
+  const { finished, statusTimes } = contribution;
+  if (finished === null) return;
+
+  for (const scope of scopes) {
+    const id = `${scope}|${finished.day}`;
+    const dayMeta = { ...meta(generation, scope), day: finished.day };
+    pending.finished(id, dayMeta, finished.point, n, position);
+    for (const time of statusTimes) {
+      pending.statusTime(
+        id,
+        dayMeta,
+        [time.status, time.stage, time.ms],
+        n,
+        position,
+      );
+    }
+  }
+}
+
+/** What the ageing entry shows, to tell whether it changed. */
+function wipOf({ placement, contribution }: PlacedContribution): string {
+  return JSON.stringify(contribution.wip && [placement, contribution.wip]);
+}
+
+function recordWip(
+  pending: PendingWrites,
+  generation: GenerationRef,
+  item: { id: string; connectionId: string },
+  after: PlacedContribution,
+  position: bigint,
+): void {
+  const { wip } = after.contribution;
+  const placement = after.placement;
+  if (wip === null || placement === null) {
+    pending.setDerived(wipItemsCollection, item.id, null, position);
+    return;
+  }
+
+  pending.setDerived(
+    wipItemsCollection,
+    item.id,
+    {
+      ...generation,
+      connectionId: item.connectionId,
+      projectIndex: placement.projectIndex,
+      issueTypeIndex: placement.issueTypeIndex,
+      startedAt: wip.startedAt,
+      label: { key: placement.key, status: wip.status },
+    },
+    position,
+  );
+}
+
+function recordFallbackUses(
+  pending: PendingWrites,
+  generation: GenerationRef,
+  item: { id: string; connectionId: string },
+  before: PlacedContribution,
+  after: PlacedContribution,
+  position: bigint,
+): void {
+  const now = new Set(after.fallbackStatusIds);
+
+  for (const statusId of before.fallbackStatusIds) {
+    if (now.has(statusId)) continue;
+    pending.setDerived(
+      fallbackUsesCollection,
+      fallbackUseId(item.id, statusId),
+      null,
+      position,
+    );
+  }
+  for (const statusId of now) {
+    pending.setDerived(
+      fallbackUsesCollection,
+      fallbackUseId(item.id, statusId),
+      {
+        ...generation,
+        connectionId: item.connectionId,
+        statusId,
+        itemId: item.id,
+      },
+      position,
+    );
+  }
+}
+
+export function fallbackUseId(itemId: string, statusId: string): string {
+  return `${itemId}|${statusId}`;
+}
