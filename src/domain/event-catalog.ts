@@ -1,8 +1,11 @@
+import { statusMappingEvents } from './analytics/status-mapping-events.js';
 import type { EventDefinition } from './event-codec.js';
 import { loginAttemptEvents } from './identity/login-attempt-events.js';
 import { sessionEvents } from './identity/session-events.js';
 import { userEvents } from './identity/user-events.js';
 import { tenantEvents } from './tenant/tenant-events.js';
+import { tenantSettingsEvents } from './tenant/tenant-settings-events.js';
+import { workItemEvents } from './work-item/work-item-events.js';
 
 /** Every event type the service writes. */
 export const eventCatalog: readonly EventDefinition<string, unknown>[] = [
@@ -10,6 +13,9 @@ export const eventCatalog: readonly EventDefinition<string, unknown>[] = [
   ...userEvents,
   ...sessionEvents,
   ...loginAttemptEvents,
+  ...workItemEvents,
+  ...statusMappingEvents,
+  ...tenantSettingsEvents,
 ];
 
 /** What the encrypting event store needs to know of each event type. */

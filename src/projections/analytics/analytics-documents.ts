@@ -62,7 +62,7 @@ export type RecomputationProgress = {
  * One tenant's analytics: the generation queries read, the one asked for
  * (the same unless a recomputation is due), and its progress.
  */
-export interface AnalyticsTenantDocument extends ReadDocument {
+export type AnalyticsTenant = {
   tenantId: string;
   /** Work-item and workflow events of the tenant applied live. */
   factEvents: number;
@@ -77,8 +77,11 @@ export interface AnalyticsTenantDocument extends ReadDocument {
   staleGenerations: number[];
   /** True while a recomputation or a clean-up is due. */
   pendingWork: boolean;
-  appliedPosition: string;
-}
+  appliedPosition: string | null;
+};
+
+export interface AnalyticsTenantDocument
+  extends ReadDocument, AnalyticsTenant {}
 
 /** Every document of a generation says whose, and which generation. */
 interface GenerationDocument extends ReadDocument {
@@ -95,7 +98,7 @@ export type ItemState = {
 export interface ItemDocument extends GenerationDocument {
   connectionId: string;
   state: ItemState;
-  appliedPosition: string;
+  appliedPosition: string | null;
 }
 
 /** A connection's knowledge of status categories, apart from events. */
@@ -105,7 +108,7 @@ export interface CatalogDocument extends GenerationDocument {
   workflow: [statusId: string, category: StatusCategory][];
   /** The newest category each status was observed in, and when. */
   learnt: [statusId: string, category: StatusCategory, at: number][];
-  appliedPosition: string;
+  appliedPosition: string | null;
 }
 
 /** An item whose stage for a status depends on the connection's catalog. */

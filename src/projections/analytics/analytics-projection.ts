@@ -1,0 +1,243 @@
+import { LocalCalendar } from '../../domain/analytics/local-calendar.js';
+import { statusMappingEvents } from '../../domain/analytics/status-mapping-events.js';
+import type { StatusMappingEvent } from '../../domain/analytics/status-mapping-events.js';
+import { EventCodec } from '../../domain/event-codec.js';
+import { tenantEvents } from '../../domain/tenant/tenant-events.js';
+import type { TenantEvent } from '../../domain/tenant/tenant-events.js';
+import { tenantSettingsEvents } from '../../domain/tenant/tenant-settings-events.js';
+import type { TenantSettingsEvent } from '../../domain/tenant/tenant-settings-events.js';
+import { workItemEvents } from '../../domain/work-item/work-item-events.js';
+import type { WorkItemEvent } from '../../domain/work-item/work-item-events.js';
+import { TenantKeysDeletedError } from '../../ports/errors.js';
+import type { RecordedEvent } from '../../ports/event-store.js';
+import type { ReadStore } from '../../ports/read-store.js';
+import type { Projection, ProjectionBatch } from '../projection.js';
+import {
+  analyticsCollections,
+  analyticsEncryptedFields,
+  analyticsIndexes,
+  tenantsCollection,
+} from './analytics-documents.js';
+import type {
+  AnalyticsTenant,
+  AnalyticsTenantDocument,
+  GenerationSettings,
+} from './analytics-documents.js';
+import { AnalyticsCoordination } from './analytics-coordination.js';
+import { AnalyticsSession } from './analytics-session.js';
+import type { GenerationContext } from './analytics-session.js';
+import { newAnalyticsTenant, withSettings } from './analytics-tenant.js';
+import type { SettingsChange } from './analytics-tenant.js';
+
+export const analyticsProjectionName = 'analytics';
+
+export type AnalyticsEvent =
+  | WorkItemEvent
+  | StatusMappingEvent
+  | TenantSettingsEvent
+  | Extract<TenantEvent, { type: 'TenantDeleted' }>;
+
+const codec = new EventCodec<AnalyticsEvent>([
+  ...workItemEvents,
+  ...statusMappingEvents,
+  ...tenantSettingsEvents,
+  ...tenantEvents.filter((d) => d.type === 'TenantDeleted'),
+]);
+
+const handledTypes = new Set<string>([
+  ...workItemEvents.map((d) => d.type),
+  ...statusMappingEvents.map((d) => d.type),
+  ...tenantSettingsEvents.map((d) => d.type),
+  'TenantDeleted',
+]);
+
+/** A work-item or workflow fact, from a recorded event, if it is one. */
+export function decodeFact(recorded: RecordedEvent): WorkItemEvent | undefined {
+  const decoded = codec.decode(recorded);
+  if (decoded.kind !== 'event') return undefined;
+
+  return isFact(decoded.event) ? decoded.event : undefined;
+}
+
+function isFact(event: AnalyticsEvent): event is WorkItemEvent {
+  return workItemEvents.some((d) => d.type === event.type);
+}
+
+const calendars = new Map<string, LocalCalendar>();
+
+/** Calendars remember offsets, so one per zone is shared by all. */
+export function calendarOf(timeZone: string): LocalCalendar {
+  let calendar = calendars.get(timeZone);
+  if (!calendar) {
+    calendar = new LocalCalendar(timeZone);
+    calendars.set(timeZone, calendar);
+  }
+
+  return calendar;
+}
+
+export function contextOf(
+  tenantId: string,
+  settings: GenerationSettings,
+  mapping: AnalyticsTenant['activeMapping'],
+): GenerationContext {
+  return {
+    tenantId,
+    generation: settings.generation,
+    calendar: calendarOf(settings.timeZone),
+    rules: mapping,
+  };
+}
+
+/**
+ * The flow analytics: each work item's timeline and timings, and per
+ * tenant, connection, project, issue type and day the counts that the
+ * series queries read. Facts go to the generation the tenant's queries
+ * read; new settings ask for a recomputation, which `TenantRecomputations`
+ * builds from the log as the next generation.
+ */
+export class AnalyticsProjection implements Projection {
+  readonly name = analyticsProjectionName;
+  readonly collections = analyticsCollections;
+  readonly indexes = analyticsIndexes;
+  readonly encrypted = analyticsEncryptedFields;
+  readonly coordination = new AnalyticsCoordination();
+
+  handles(type: string): boolean {
+    return handledTypes.has(type);
+  }
+
+  async openBatch(store: ReadStore): Promise<ProjectionBatch> {
+    const release = await this.coordination.acquire();
+    const batch = new LiveBatch(store);
+
+    return {
+      apply: (recorded) => batch.apply(recorded),
+      finish: async () => {
+        try {
+          await batch.flush();
+          if (batch.lastPosition !== undefined) {
+            this.coordination.liveReached(batch.lastPosition);
+          }
+          if (batch.askedForWork) this.coordination.workArrived();
+        } finally {
+          release();
+        }
+      },
+    };
+  }
+}
+
+/** One batch of the live projection. */
+class LiveBatch {
+  private readonly session: AnalyticsSession;
+  private readonly tenants = new Map<string, AnalyticsTenant>();
+  lastPosition: bigint | undefined;
+  askedForWork = false;
+
+  constructor(private readonly store: ReadStore) {
+    this.session = new AnalyticsSession(store);
+  }
+
+  async apply(recorded: RecordedEvent): Promise<void> {
+    const decoded = codec.decode(recorded);
+    if (decoded.kind !== 'event') return;
+
+    try {
+      await this.applyEvent(decoded.event, recorded);
+    } catch (error) {
+      // The tenant was shredded after its event was read; its deletion
+      // comes next and removes what is left.
+      if (!(error instanceof TenantKeysDeletedError)) throw error;
+    }
+    this.lastPosition = recorded.position;
+  }
+
+  flush(): Promise<void> {
+    for (const tenant of this.tenants.values()) {
+      this.session.pending.setSource(
+        tenantsCollection,
+        tenant.tenantId,
+        tenant,
+        BigInt(tenant.appliedPosition!),
+      );
+    }
+
+    return this.session.flush();
+  }
+
+  private async applyEvent(
+    event: AnalyticsEvent,
+    recorded: RecordedEvent,
+  ): Promise<void> {
+    const { tenantId } = recorded.metadata;
+    const { position } = recorded;
+
+    switch (event.type) {
+      case 'TenantDeleted':
+        this.tenants.delete(event.data.tenantId);
+        this.session.forgetTenant(event.data.tenantId);
+        return;
+      case 'StatusMappingSet':
+        return this.ask(tenantId, { mapping: event.data.statuses }, position);
+      case 'TenantTimeZoneSet':
+        return this.ask(tenantId, { timeZone: event.data.timeZone }, position);
+      default:
+        return this.applyFact(tenantId, event, position);
+    }
+  }
+
+  private async applyFact(
+    tenantId: string,
+    event: WorkItemEvent,
+    position: bigint,
+  ): Promise<void> {
+    const tenant = await this.tenant(tenantId);
+    const context = contextOf(tenantId, tenant.active, tenant.activeMapping);
+    await this.session.applyFact(context, event, position);
+
+    if (!isApplied(tenant, position)) {
+      this.tenants.set(tenantId, {
+        ...tenant,
+        factEvents: tenant.factEvents + 1,
+        appliedPosition: position.toString(),
+      });
+    }
+  }
+
+  private async ask(
+    tenantId: string,
+    change: SettingsChange,
+    position: bigint,
+  ): Promise<void> {
+    const tenant = await this.tenant(tenantId);
+    if (isApplied(tenant, position)) return;
+
+    const next = withSettings(tenant, change);
+    this.tenants.set(tenantId, {
+      ...next,
+      appliedPosition: position.toString(),
+    });
+    if (next.pendingWork) this.askedForWork = true;
+  }
+
+  private async tenant(tenantId: string): Promise<AnalyticsTenant> {
+    const cached = this.tenants.get(tenantId);
+    if (cached) return cached;
+
+    const doc = await this.store
+      .collection<AnalyticsTenantDocument>(tenantsCollection)
+      .get(tenantId);
+    if (!doc) return newAnalyticsTenant(tenantId);
+
+    const { _id, _version, ...tenant } = doc;
+    return tenant;
+  }
+}
+
+function isApplied(tenant: AnalyticsTenant, position: bigint): boolean {
+  return (
+    tenant.appliedPosition !== null &&
+    BigInt(tenant.appliedPosition) >= position
+  );
+}
