@@ -4,6 +4,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
 import { pathToFileURL } from 'node:url';
 
+import { analyticsRoutes } from './api/analytics/analytics-routes.js';
+import { analyticsServices } from './api/analytics/analytics-services.js';
 import { createApp } from './api/app.js';
 import { eventStoreProbe, readStoreProbe } from './api/readiness.js';
 import { identityRoutes } from './api/identity/identity-routes.js';
@@ -23,6 +25,8 @@ import type { EventStore } from './ports/event-store.js';
 import type { KeyStore } from './ports/key-store.js';
 import type { Logger } from './ports/logger.js';
 import type { ReadStore } from './ports/read-store.js';
+import { AnalyticsProjection } from './projections/analytics/analytics-projection.js';
+import { TenantRecomputations } from './projections/analytics/tenant-recomputations.js';
 import { identityProjection } from './projections/identity/identity-projection.js';
 import { encryptedCollections } from './projections/projection.js';
 import type { Projection } from './projections/projection.js';
@@ -42,8 +46,17 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** The projections that keep the read models. */
-const projections: Projection[] = [identityProjection];
+/**
+ * The projections that keep the read models, made for each service: the
+ * analytics projection shares its turns with the recomputations of its
+ * own process only.
+ */
+function serviceProjections() {
+  const analytics = new AnalyticsProjection();
+  const all: Projection[] = [identityProjection, analytics];
+
+  return { all, analytics };
+}
 
 /** What the API is built from once the stores are open. */
 export interface ServiceParts {
@@ -85,10 +98,27 @@ const identityApi: ApiFactory = (parts) => {
   });
 
   return {
-    routes: identityRoutes(identity, config.publicUrl),
+    routes: [
+      ...identityRoutes(identity, config.publicUrl),
+      ...analyticsApiRoutes(parts),
+    ],
     authenticator: identity.authenticator,
   };
 };
+
+/** The flow analytics queries and their settings. */
+function analyticsApiRoutes(parts: ServiceParts): RouteDefinition[] {
+  const { logger, eventStore, readStore, encryption } = parts;
+
+  return analyticsRoutes(
+    analyticsServices({
+      eventStore,
+      readStore,
+      logger,
+      blindIndex: encryption.blindIndex,
+    }),
+  );
+}
 
 /** Config refuses to start production without HAKKIRI_SESSION_SECRET. */
 function developmentSessionSecret(config: Config, logger: Logger): Buffer {
@@ -134,14 +164,23 @@ export async function startService(
     config,
     logger,
   );
+  const projections = serviceProjections();
   const runner = new ProjectionRunner({
     eventStore,
     readStore,
     logger,
-    projections,
+    projections: projections.all,
   });
   await runner.start();
+  const recomputations = new TenantRecomputations({
+    eventStore,
+    readStore,
+    projection: projections.analytics,
+    logger,
+  });
+  recomputations.start();
   const closeStores = async () => {
+    await recomputations.stop();
     await runner.stop();
     await close();
   };
@@ -234,7 +273,7 @@ export async function openStores(
       eventStore: encryption.events(eventStore),
       readStore: encryption.readModels(
         readStore,
-        encryptedCollections(projections),
+        encryptedCollections(serviceProjections().all),
       ),
       encryption,
       close: closeAll,
