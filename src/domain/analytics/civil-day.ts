@@ -46,16 +46,33 @@ export function mondayOf(day: CivilDay): CivilDay {
   return day - sinceMonday;
 }
 
+/** Months and days of month already worked out, by civil day. */
+const calendarDates = new Map<CivilDay, [month: number, dayOfMonth: number]>();
+
+function calendarDate(day: CivilDay): [number, number] {
+  let known = calendarDates.get(day);
+  if (!known) {
+    const date = new Date(day * dayMs);
+    known = [
+      date.getUTCFullYear() * 100 + date.getUTCMonth() + 1,
+      date.getUTCDate(),
+    ];
+    // A few centuries of days at most; beyond that, start afresh.
+    if (calendarDates.size > 100_000) calendarDates.clear();
+    calendarDates.set(day, known);
+  }
+
+  return known;
+}
+
 /** `yyyymm`, a sortable number naming the day's month. */
 export function monthNumberOf(day: CivilDay): number {
-  const date = new Date(day * dayMs);
-
-  return date.getUTCFullYear() * 100 + date.getUTCMonth() + 1;
+  return calendarDate(day)[0];
 }
 
 /** The day of the month, 1 to 31. */
 export function dayOfMonth(day: CivilDay): number {
-  return new Date(day * dayMs).getUTCDate();
+  return calendarDate(day)[1];
 }
 
 /** The civil day that is the given day of the given `yyyymm` month. */

@@ -88,17 +88,20 @@ export function withTransition(
     toName: change.toStatusName,
     toCategory: change.toCategory,
   };
-  const transitions = [...facts.transitions, transition].sort(
-    (a, b) =>
-      a.at - b.at ||
-      (a.changelogId < b.changelogId
-        ? -1
-        : a.changelogId > b.changelogId
-          ? 1
-          : 0),
-  );
+  // Usually it comes last; a late one goes back to its place.
+  const transitions = [...facts.transitions, transition];
+  for (let i = transitions.length - 1; i > 0; i--) {
+    if (!happenedBefore(transition, transitions[i - 1]!)) break;
+    transitions[i] = transitions[i - 1]!;
+    transitions[i - 1] = transition;
+  }
 
   return { ...facts, transitions };
+}
+
+/** Time order; the changelog id settles transitions of the same instant. */
+function happenedBefore(a: Transition, b: Transition): boolean {
+  return a.at < b.at || (a.at === b.at && a.changelogId < b.changelogId);
 }
 
 export function withDeletion(facts: WorkItemFacts): WorkItemFacts {

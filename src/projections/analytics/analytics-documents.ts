@@ -12,9 +12,10 @@ export const fallbackUsesCollection = 'analytics_fallback_uses';
 export const wipItemsCollection = 'analytics_wip_items';
 export const flowMonthsCollection = 'analytics_flow_months';
 export const stageBalancesCollection = 'analytics_stage_balances';
-export const finishedDaysCollection = 'analytics_finished_days';
+export const finishedWeeksCollection = 'analytics_finished_weeks';
 export const finishedPointsCollection = 'analytics_finished_points';
-export const statusDaysCollection = 'analytics_status_days';
+export const statusWeeksCollection = 'analytics_status_weeks';
+export const dimensionsCollection = 'analytics_dimensions';
 
 /**
  * The collections that hold one generation of a tenant's read models:
@@ -27,9 +28,10 @@ export const generationCollections = [
   wipItemsCollection,
   flowMonthsCollection,
   stageBalancesCollection,
-  finishedDaysCollection,
+  finishedWeeksCollection,
   finishedPointsCollection,
-  statusDaysCollection,
+  statusWeeksCollection,
+  dimensionsCollection,
 ] as const;
 
 export const analyticsCollections = [
@@ -154,10 +156,18 @@ export interface StageBalanceDocument extends ScopeDocument {
   months: Record<string, Partial<Record<Stage, number>>>;
 }
 
-/** The items finished on one local day, as packed numbers. */
-export interface FinishedDayDocument extends ScopeDocument {
-  day: number;
-  /** Packed triples: finished at, cycle time (-1 for none), lead time. */
+/** A generation's documents of one local week, by its Monday. */
+interface WeekDocument extends GenerationDocument {
+  week: number;
+}
+
+/**
+ * The items finished in one local week, as packed numbers, seven to an
+ * item: finished at, cycle time (-1 for none), lead time, the local day,
+ * and the numbers of its connection, project and issue type. Queries
+ * filter them in application code: one document serves every scope.
+ */
+export interface FinishedWeekDocument extends WeekDocument {
   entries: string;
 }
 
@@ -166,25 +176,37 @@ export type FinishedPoint = [
   cycleMs: number,
   leadMs: number,
   key: string,
+  day: number,
+  connection: number,
+  project: number,
+  issueType: number,
 ];
 
 /** The same items with their keys, sealed, for the scatter plots. */
-export interface FinishedPointsDocument extends ScopeDocument {
-  day: number;
+export interface FinishedPointsDocument extends WeekDocument {
   points: FinishedPoint[];
 }
 
-export type StatusTimes = {
-  status: string;
-  stage: Stage;
-  /** Packed: each item's time in the status, in milliseconds. */
-  values: string;
-};
+/**
+ * Time in status of the items finished in one local week, packed, seven
+ * to an entry: the status's number, its stage's index, the time in ms,
+ * the local day the item finished, and the numbers of its connection,
+ * project and issue type.
+ */
+export interface StatusWeekDocument extends WeekDocument {
+  entries: string;
+}
 
-/** Time in status of the items finished on one local day, sealed. */
-export interface StatusDayDocument extends ScopeDocument {
-  day: number;
-  statuses: StatusTimes[];
+/**
+ * The numbers a generation's entries name its connections, projects,
+ * issue types and statuses by, in the order first met. Status names are
+ * the customer's, so they are sealed, once, here.
+ */
+export interface DimensionsDocument extends GenerationDocument {
+  connections: string[];
+  projects: string[];
+  issueTypes: string[];
+  statusNames: string[];
 }
 
 export const analyticsEncryptedFields: Readonly<
@@ -199,7 +221,9 @@ export const analyticsEncryptedFields: Readonly<
   [finishedPointsCollection]: [
     'points',
   ] satisfies (keyof FinishedPointsDocument)[],
-  [statusDaysCollection]: ['statuses'] satisfies (keyof StatusDayDocument)[],
+  [dimensionsCollection]: [
+    'statusNames',
+  ] satisfies (keyof DimensionsDocument)[],
 };
 
 const byGeneration: IndexSpec = {
@@ -210,11 +234,12 @@ const byGeneration: IndexSpec = {
   ],
 };
 
-const byScopeDay: IndexSpec = {
-  name: 'by_scope_day',
+const byWeek: IndexSpec = {
+  name: 'by_week',
   fields: [
-    ['scope', 1],
-    ['day', 1],
+    ['tenantId', 1],
+    ['generation', 1],
+    ['week', 1],
   ],
 };
 
@@ -255,9 +280,10 @@ export const analyticsIndexes: Readonly<Record<string, IndexSpec[]>> = {
     },
   ],
   [stageBalancesCollection]: [byGeneration],
-  [finishedDaysCollection]: [byGeneration, byScopeDay],
-  [finishedPointsCollection]: [byGeneration, byScopeDay],
-  [statusDaysCollection]: [byGeneration, byScopeDay],
+  [finishedWeeksCollection]: [byWeek],
+  [finishedPointsCollection]: [byWeek],
+  [statusWeeksCollection]: [byWeek],
+  [dimensionsCollection]: [byGeneration],
 };
 
 /** The filters a query may give; absent means any. */
@@ -315,6 +341,17 @@ export function itemIdOf(
   issueId: string,
 ): string {
   return [tenantId, generation, connectionId, issueId].join('|');
+}
+
+/** Documents that are one per generation, or per generation and week. */
+export function generationIdOf(
+  tenantId: string,
+  generation: number,
+  week?: number,
+): string {
+  const id = `${tenantId}|${generation}`;
+
+  return week === undefined ? id : `${id}|w${week}`;
 }
 
 export function catalogIdOf(

@@ -128,10 +128,18 @@ export class AnalyticsProjection implements Projection {
   }
 }
 
+interface TenantRecord {
+  tenant: AnalyticsTenant;
+  /** What its facts are applied to: the generation queries read. */
+  context: GenerationContext;
+  applied: bigint | null;
+  changed: boolean;
+}
+
 /** One batch of the live projection. */
 class LiveBatch {
   private readonly session: AnalyticsSession;
-  private readonly tenants = new Map<string, AnalyticsTenant>();
+  private readonly tenants = new Map<string, TenantRecord>();
   lastPosition: bigint | undefined;
   askedForWork = false;
 
@@ -154,12 +162,13 @@ class LiveBatch {
   }
 
   flush(): Promise<void> {
-    for (const tenant of this.tenants.values()) {
+    for (const record of this.tenants.values()) {
+      if (!record.changed || record.applied === null) continue;
       this.session.pending.setSource(
         tenantsCollection,
-        tenant.tenantId,
-        tenant,
-        BigInt(tenant.appliedPosition!),
+        record.tenant.tenantId,
+        { ...record.tenant, appliedPosition: record.applied.toString() },
+        record.applied,
       );
     }
 
@@ -192,16 +201,13 @@ class LiveBatch {
     event: WorkItemEvent,
     position: bigint,
   ): Promise<void> {
-    const tenant = await this.tenant(tenantId);
-    const context = contextOf(tenantId, tenant.active, tenant.activeMapping);
-    await this.session.applyFact(context, event, position);
+    const record = await this.tenant(tenantId);
+    await this.session.applyFact(record.context, event, position);
 
-    if (!isApplied(tenant, position)) {
-      this.tenants.set(tenantId, {
-        ...tenant,
-        factEvents: tenant.factEvents + 1,
-        appliedPosition: position.toString(),
-      });
+    if (!isApplied(record.applied, position)) {
+      record.tenant.factEvents += 1;
+      record.applied = position;
+      record.changed = true;
     }
   }
 
@@ -210,34 +216,42 @@ class LiveBatch {
     change: SettingsChange,
     position: bigint,
   ): Promise<void> {
-    const tenant = await this.tenant(tenantId);
-    if (isApplied(tenant, position)) return;
+    const record = await this.tenant(tenantId);
+    if (isApplied(record.applied, position)) return;
 
-    const next = withSettings(tenant, change);
-    this.tenants.set(tenantId, {
-      ...next,
-      appliedPosition: position.toString(),
-    });
-    if (next.pendingWork) this.askedForWork = true;
+    record.tenant = withSettings(record.tenant, change);
+    record.applied = position;
+    record.changed = true;
+    if (record.tenant.pendingWork) this.askedForWork = true;
   }
 
-  private async tenant(tenantId: string): Promise<AnalyticsTenant> {
+  private async tenant(tenantId: string): Promise<TenantRecord> {
     const cached = this.tenants.get(tenantId);
     if (cached) return cached;
 
     const doc = await this.store
       .collection<AnalyticsTenantDocument>(tenantsCollection)
       .get(tenantId);
-    if (!doc) return newAnalyticsTenant(tenantId);
+    const tenant = doc ? withoutStoreFields(doc) : newAnalyticsTenant(tenantId);
+    const record: TenantRecord = {
+      tenant,
+      context: contextOf(tenantId, tenant.active, tenant.activeMapping),
+      applied:
+        tenant.appliedPosition === null ? null : BigInt(tenant.appliedPosition),
+      changed: false,
+    };
+    this.tenants.set(tenantId, record);
 
-    const { _id, _version, ...tenant } = doc;
-    return tenant;
+    return record;
   }
 }
 
-function isApplied(tenant: AnalyticsTenant, position: bigint): boolean {
-  return (
-    tenant.appliedPosition !== null &&
-    BigInt(tenant.appliedPosition) >= position
-  );
+function withoutStoreFields(doc: AnalyticsTenantDocument): AnalyticsTenant {
+  const { _id, _version, ...tenant } = doc;
+
+  return tenant;
+}
+
+function isApplied(applied: bigint | null, position: bigint): boolean {
+  return applied !== null && applied >= position;
 }

@@ -1,6 +1,10 @@
 import { flowTimings } from '../../domain/analytics/flow-timings.js';
 import type { LocalCalendar } from '../../domain/analytics/local-calendar.js';
 import { stageResolver } from '../../domain/analytics/stage-resolution.js';
+import type {
+  KnownCategory,
+  StageResolver,
+} from '../../domain/analytics/stage-resolution.js';
 import type { StatusRule } from '../../domain/analytics/status-mapping-events.js';
 import {
   noFacts,
@@ -48,22 +52,22 @@ export interface GenerationContext extends GenerationRef {
 interface ItemRecord {
   id: string;
   connectionId: string;
-  state: ItemState;
-  applied: bigint | null;
-  /** Its contribution under this batch's generation, worked out once. */
-  placed?: PlacedContribution;
-}
-
-interface ItemUpdate {
-  record: ItemRecord;
+  context: GenerationContext;
+  /** The item as stored when the batch began: what it counted for then. */
+  stored: ItemState;
   facts: WorkItemFacts;
+  applied: bigint | null;
+  changed: boolean;
 }
 
 /**
  * Applies work-item and workflow facts to a generation of the analytics
  * read models, keeping what changes in memory until `flush`. Each event
  * first loads all it needs, then changes the batch's state in one
- * synchronous step: an event that fails leaves nothing behind.
+ * synchronous step: an event that fails leaves nothing behind. An item's
+ * timings, and what it changes in the counts, are worked out once, at
+ * the end, from what it counted for before the batch and what its facts
+ * and its connection's catalog make of it after.
  *
  * Every item and catalog remembers the last position applied to it, and
  * an event at or below that position is skipped for it. That is what
@@ -85,38 +89,31 @@ export class AnalyticsSession {
     const { connectionId } = event.data;
     const catalog = await this.catalog(context, connectionId);
     const nextCatalog = catalogAfter(catalog, event, position);
-    const updates = await this.itemUpdates(context, event, position);
+    const item = await this.itemUpdate(context, event, position);
 
-    const changed = changedFallbacks(catalog, nextCatalog);
+    const reresolved: ItemRecord[] = [];
+    const changed =
+      nextCatalog === catalog ? [] : changedFallbacks(catalog, nextCatalog);
     if (changed.length > 0) {
       const dependents = await this.dependents(context, connectionId, changed);
       for (const id of dependents) {
-        if (updates.some((update) => update.record.id === id)) continue;
-        const record = await this.itemById(id, connectionId);
-        if (!isApplied(record.applied, position)) {
-          updates.push({ record, facts: record.state.facts });
-        }
+        const record = await this.itemById(context, id, connectionId);
+        if (!isApplied(record.applied, position)) reresolved.push(record);
       }
     }
 
-    const resolve = stageResolver(context.rules, knownCategories(nextCatalog));
-    const derived = updates.map(({ record, facts }) => ({
-      record,
-      state: { facts, timings: flowTimings(facts, resolve) },
-    }));
-    const placements = derived.map(({ record, state }) => ({
-      record,
-      state,
-      before: this.placed(context, record),
-      after: placedOf(context, record.connectionId, state),
-    }));
-
     // From here on nothing is awaited and nothing can fail.
-    if (nextCatalog !== catalog)
+    if (nextCatalog !== catalog) {
       this.setCatalog(context, nextCatalog, position);
-    for (const { record, state, before, after } of placements) {
-      recordItemChange(this.pending, context, record, before, after, position);
-      this.setItem(context, record, state, after, position);
+    }
+    if (item) {
+      item.record.facts = item.facts;
+      item.record.applied = position;
+      item.record.changed = true;
+    }
+    for (const record of reresolved) {
+      record.applied = position;
+      record.changed = true;
     }
   }
 
@@ -132,16 +129,64 @@ export class AnalyticsSession {
     this.pending.forgetTenant(tenantId);
   }
 
+  /** Works out what the changed items change, and writes it all. */
   flush(): Promise<void> {
+    const resolvers = new Map<string, StageResolver>();
+    for (const record of this.items.values()) {
+      if (!record.changed || record.applied === null) continue;
+
+      const catalogId = catalogIdOf(
+        record.context.tenantId,
+        record.context.generation,
+        record.connectionId,
+      );
+      let resolve = resolvers.get(catalogId);
+      if (!resolve) {
+        const catalog = this.catalogs.get(catalogId);
+        resolve = stageResolver(
+          record.context.rules,
+          catalog ? knownCategories(catalog) : unknownCategory,
+        );
+        resolvers.set(catalogId, resolve);
+      }
+      const state = {
+        facts: record.facts,
+        timings: flowTimings(record.facts, resolve),
+      };
+      this.record(record, state, record.applied);
+    }
+
     return this.pending.flush(this.store);
   }
 
-  private async itemUpdates(
+  private record(record: ItemRecord, state: ItemState, position: bigint): void {
+    const { context, connectionId } = record;
+    const before = placedOf(context, connectionId, record.stored);
+    const after = placedOf(context, connectionId, state);
+    recordItemChange(this.pending, context, record, before, after, position);
+
+    this.pending.setSource(
+      itemsCollection,
+      record.id,
+      {
+        tenantId: context.tenantId,
+        generation: context.generation,
+        connectionId,
+        state,
+        appliedPosition: position.toString(),
+      },
+      position,
+    );
+    record.stored = state;
+    record.changed = false;
+  }
+
+  private async itemUpdate(
     context: GenerationContext,
     event: WorkItemEvent,
     position: bigint,
-  ): Promise<ItemUpdate[]> {
-    if (event.type === 'WorkflowStatusesObserved') return [];
+  ): Promise<{ record: ItemRecord; facts: WorkItemFacts } | undefined> {
+    if (event.type === 'WorkflowStatusesObserved') return undefined;
 
     const { connectionId, issueId } = event.data;
     const id = itemIdOf(
@@ -150,14 +195,15 @@ export class AnalyticsSession {
       connectionId,
       issueId,
     );
-    const record = await this.itemById(id, connectionId);
-    if (isApplied(record.applied, position)) return [];
+    const record = await this.itemById(context, id, connectionId);
+    if (isApplied(record.applied, position)) return undefined;
 
-    const facts = factsAfter(record.state.facts, event);
-    return facts === record.state.facts ? [] : [{ record, facts }];
+    const facts = factsAfter(record.facts, event);
+    return facts === record.facts ? undefined : { record, facts };
   }
 
   private async itemById(
+    context: GenerationContext,
     id: string,
     connectionId: string,
   ): Promise<ItemRecord> {
@@ -167,19 +213,16 @@ export class AnalyticsSession {
     const doc = await this.store
       .collection<ItemDocument>(itemsCollection)
       .get(id);
-    const record: ItemRecord = doc
-      ? {
-          id,
-          connectionId,
-          state: doc.state,
-          applied: positionOf(doc.appliedPosition),
-        }
-      : {
-          id,
-          connectionId,
-          state: { facts: noFacts, timings: null },
-          applied: null,
-        };
+    const stored = doc?.state ?? { facts: noFacts, timings: null };
+    const record: ItemRecord = {
+      id,
+      connectionId,
+      context,
+      stored,
+      facts: stored.facts,
+      applied: doc ? positionOf(doc.appliedPosition) : null,
+      changed: false,
+    };
     this.items.set(id, record);
 
     return record;
@@ -204,18 +247,24 @@ export class AnalyticsSession {
     return catalog;
   }
 
-  /** The items whose stages lean on the catalog for these statuses. */
+  /**
+   * The items whose stages lean on the catalog for these statuses: those
+   * the stored uses name, unless this batch changed them, and those this
+   * batch changed to lean on it.
+   */
   private async dependents(
-    context: GenerationRef,
+    context: GenerationContext,
     connectionId: string,
     statusIds: string[],
   ): Promise<string[]> {
-    const filter = {
-      tenantId: context.tenantId,
-      generation: context.generation,
-      connectionId,
-    };
     const wanted = new Set(statusIds);
+    // Whether a stage came from the fallback depends on the facts alone:
+    // on the mapping and the categories events carry, not on the catalog.
+    const leans = (record: ItemRecord) =>
+      flowTimings(
+        record.facts,
+        fallbackProbe(context.rules),
+      )?.fallbackStatusIds.some((id) => wanted.has(id)) ?? false;
     const items = new Set<string>();
     const uses = this.store.collection<FallbackUseDocument>(
       fallbackUsesCollection,
@@ -224,66 +273,29 @@ export class AnalyticsSession {
     let cursor: string | undefined;
     do {
       const page = await uses.find(
-        { ...filter, statusId: { $in: statusIds } },
+        {
+          tenantId: context.tenantId,
+          generation: context.generation,
+          connectionId,
+          statusId: { $in: statusIds },
+        },
         { limit: 1000, ...(cursor && { cursor }) },
       );
       for (const use of page.items) {
-        const pending = this.pending.pendingDerived(
-          fallbackUsesCollection,
-          use._id,
-        );
-        if (pending?.fields !== null) items.add(use.itemId);
+        const record = this.items.get(use.itemId);
+        if (!record || leans(record)) items.add(use.itemId);
       }
       cursor = page.next;
     } while (cursor);
 
-    for (const id of this.pending.derivedIds(fallbackUsesCollection)) {
-      const fields = this.pending.pendingDerived(fallbackUsesCollection, id)
-        ?.fields as Partial<FallbackUseDocument> | null | undefined;
-      const matches =
-        fields &&
-        fields.tenantId === filter.tenantId &&
-        fields.generation === filter.generation &&
-        fields.connectionId === connectionId &&
-        wanted.has(fields.statusId ?? '');
-      if (matches && fields.itemId) items.add(fields.itemId);
+    const prefix = `${context.tenantId}|${context.generation}|`;
+    for (const record of this.items.values()) {
+      const ours =
+        record.id.startsWith(prefix) && record.connectionId === connectionId;
+      if (ours && leans(record)) items.add(record.id);
     }
 
     return [...items];
-  }
-
-  private placed(
-    context: GenerationContext,
-    record: ItemRecord,
-  ): PlacedContribution {
-    record.placed ??= placedOf(context, record.connectionId, record.state);
-
-    return record.placed;
-  }
-
-  private setItem(
-    context: GenerationRef,
-    record: ItemRecord,
-    state: ItemState,
-    placed: PlacedContribution,
-    position: bigint,
-  ): void {
-    record.state = state;
-    record.applied = position;
-    record.placed = placed;
-
-    this.pending.setSource(
-      itemsCollection,
-      record.id,
-      {
-        tenantId: context.tenantId,
-        generation: context.generation,
-        connectionId: record.connectionId,
-        state,
-        appliedPosition: position.toString(),
-      },
-      position,
-    );
   }
 
   private setCatalog(
@@ -307,6 +319,13 @@ export class AnalyticsSession {
   }
 }
 
+/** What the connection knows when it knows nothing. */
+const unknownCategory: KnownCategory = () => undefined;
+
+function fallbackProbe(rules: readonly StatusRule[]): StageResolver {
+  return stageResolver(rules, unknownCategory);
+}
+
 function placedOf(
   context: GenerationContext,
   connectionId: string,
@@ -322,7 +341,7 @@ function placedOf(
       issueTypeIndex: observed.issueTypeIndex,
       key: observed.key,
     },
-    contribution: contributionOf(state.timings, observed.key, context.calendar),
+    contribution: contributionOf(state.timings, context.calendar),
     fallbackStatusIds: state.timings?.fallbackStatusIds ?? [],
   };
 }

@@ -22,6 +22,16 @@ export class EntryChanges<Entry> {
     else this.changes.set(key, { entry, n: sum });
   }
 
+  /** The same changes with each entry mapped. */
+  map<Mapped>(mapping: (entry: Entry) => Mapped): EntryChanges<Mapped> {
+    const mapped = new EntryChanges<Mapped>();
+    for (const { entry, n } of this.changes.values()) {
+      mapped.change(mapping(entry), n);
+    }
+
+    return mapped;
+  }
+
   get empty(): boolean {
     return this.changes.size === 0;
   }

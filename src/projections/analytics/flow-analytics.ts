@@ -1,4 +1,4 @@
-import { monthNumberOf } from '../../domain/analytics/civil-day.js';
+import { mondayOf, monthNumberOf } from '../../domain/analytics/civil-day.js';
 import type { LocalCalendar } from '../../domain/analytics/local-calendar.js';
 import { mean, nearestRank } from '../../domain/analytics/percentiles.js';
 import type { Percent } from '../../domain/analytics/percentiles.js';
@@ -12,23 +12,23 @@ import type {
   ReadStore,
 } from '../../ports/read-store.js';
 import {
-  finishedDaysCollection,
   finishedPointsCollection,
+  finishedWeeksCollection,
   flowMonthsCollection,
   scopeId,
   stageBalancesCollection,
-  statusDaysCollection,
+  statusWeeksCollection,
   tenantsCollection,
   wipItemsCollection,
 } from './analytics-documents.js';
 import type {
   AnalyticsTenantDocument,
-  FinishedDayDocument,
   FinishedPointsDocument,
+  FinishedWeekDocument,
   FlowMonthDocument,
   ScopeFilter,
   StageBalanceDocument,
-  StatusDayDocument,
+  StatusWeekDocument,
   WipItemDocument,
 } from './analytics-documents.js';
 import { calendarOf } from './analytics-projection.js';
@@ -44,6 +44,8 @@ import {
 import type { DayRange, Interval } from './flow-series.js';
 import { unpackNumbers } from './packed-numbers.js';
 import { recomputationView } from './recomputation-view.js';
+import { tuplesOf } from './entry-documents.js';
+import { GenerationDimensions } from './generation-dimensions.js';
 import type { RecomputationView } from './recomputation-view.js';
 
 const dayMs = 86_400_000;
@@ -228,36 +230,34 @@ export class FlowAnalytics {
     filter: ScopeFilter,
     range: DayRange,
   ): Promise<StatusTimeSummary[]> {
-    const docs = await this.dayDocuments<StatusDayDocument>(
-      statusDaysCollection,
+    const { tuples, dimensions } = await this.entries(
+      statusWeeksCollection,
       view,
       filter,
       range,
     );
     const groups = new Map<
       string,
-      { status: string; stage: Stage; values: number[] }
+      { stage: number; status: string; values: number[] }
     >();
-    for (const doc of docs) {
-      for (const times of doc.statuses) {
-        const key = JSON.stringify([stages.indexOf(times.stage), times.status]);
-        const group = groups.get(key) ?? {
-          status: times.status,
-          stage: times.stage,
-          values: [],
-        };
-        for (const ms of unpackNumbers(times.values)) group.values.push(ms);
-        groups.set(key, group);
-      }
+    for (const [status, stage, ms] of tuples) {
+      const key = `${stage}|${status}`;
+      const group = groups.get(key) ?? {
+        stage,
+        status: dimensions.valueOf('statusNames', status),
+        values: [],
+      };
+      group.values.push(ms);
+      groups.set(key, group);
     }
 
-    return [...groups.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, { status, stage, values }]) => {
+    return [...groups.values()]
+      .sort((a, b) => a.stage - b.stage || (a.status < b.status ? -1 : 1))
+      .map(({ stage, status, values }) => {
         const sorted = Float64Array.from(values).sort();
         return {
           status,
-          stage,
+          stage: stages[stage]!,
           items: sorted.length,
           meanDays: inDays(mean(sorted)),
           p50Days: inDays(nearestRank(sorted, 50)),
@@ -285,15 +285,7 @@ export class FlowAnalytics {
       startedAt: new Date(doc.startedAt).toISOString(),
       ageDays: (now.getTime() - doc.startedAt) / dayMs,
     }));
-    const cycle = sortedDurations(
-      await this.dayDocuments<FinishedDayDocument>(
-        finishedDaysCollection,
-        view,
-        filter,
-        range,
-      ),
-      'cycle',
-    );
+    const cycle = await this.sortedDurations(view, filter, range, 'cycle');
 
     return {
       items,
@@ -309,15 +301,12 @@ export class FlowAnalytics {
     range: DayRange,
     duration: Duration,
   ): Promise<DurationSummary> {
-    const days = await this.dayDocuments<FinishedDayDocument>(
-      finishedDaysCollection,
-      view,
-      filter,
-      range,
-    );
-    const sorted = sortedDurations(days, duration);
+    const sorted = await this.sortedDurations(view, filter, range, duration);
     const percentile = (p: Percent) => inDays(nearestRank(sorted, p));
-    const points = await this.latestPoints(view, filter, range, duration);
+    const points =
+      sorted.length === 0
+        ? []
+        : await this.latestPoints(view, filter, range, duration);
 
     return {
       count: sorted.length,
@@ -331,6 +320,61 @@ export class FlowAnalytics {
     };
   }
 
+  /** Cycle or lead times in ms, sorted; items with no cycle time left out. */
+  private async sortedDurations(
+    view: AnalyticsView,
+    filter: ScopeFilter,
+    range: DayRange,
+    duration: Duration,
+  ): Promise<Float64Array> {
+    const { tuples } = await this.entries(
+      finishedWeeksCollection,
+      view,
+      filter,
+      range,
+    );
+    const at = duration === 'cycle' ? 1 : 2;
+    const values: number[] = [];
+    for (const tuple of tuples) {
+      if (tuple[at] >= 0) values.push(tuple[at]);
+    }
+
+    return Float64Array.from(values).sort();
+  }
+
+  /**
+   * The packed entries of the weeks of the range, kept when their day is
+   * in range and their place passes the filter.
+   */
+  private async entries(
+    collection: string,
+    view: AnalyticsView,
+    filter: ScopeFilter,
+    range: DayRange,
+  ) {
+    const docs = await this.all(
+      this.collection<FinishedWeekDocument | StatusWeekDocument>(collection),
+      weekFilter(view, range),
+    );
+    const dimensions = await GenerationDimensions.load(
+      this.store,
+      view.tenantId,
+      view.generation,
+    );
+    const place = placeFilter(dimensions, filter);
+    const tuples = docs.flatMap((doc) =>
+      tuplesOf(unpackNumbers(doc.entries)).filter(
+        ([, , , day, connection, project, issueType]) =>
+          day >= range.from &&
+          day <= range.to &&
+          place !== null &&
+          place(connection, project, issueType),
+      ),
+    );
+
+    return { tuples, dimensions };
+  }
+
   /** Up to one more point than the limit, to tell whether any were left out. */
   private async latestPoints(
     view: AnalyticsView,
@@ -338,30 +382,41 @@ export class FlowAnalytics {
     range: DayRange,
     duration: Duration,
   ): Promise<DurationSummary['points']> {
+    const dimensions = await GenerationDimensions.load(
+      this.store,
+      view.tenantId,
+      view.generation,
+    );
+    const place = placeFilter(dimensions, filter);
+    if (place === null) return [];
     const points: DurationSummary['points'] = [];
     const wanted = this.pointsLimit + 1;
-    const collection = this.collection<FinishedPointsDocument>(
+    const weeks = this.collection<FinishedPointsDocument>(
       finishedPointsCollection,
     );
 
     let cursor: string | undefined;
     do {
-      const page = await collection.find(
-        {
-          scope: scopeId(view.tenantId, view.generation, filter),
-          day: { $gte: range.from, $lte: range.to },
-        },
-        { sort: [['day', -1]], limit: 7, ...(cursor && { cursor }) },
-      );
+      const page = await weeks.find(weekFilter(view, range), {
+        sort: [['week', -1]],
+        limit: 2,
+        ...(cursor && { cursor }),
+      });
       for (const doc of page.items) {
-        const day = doc.points
-          .filter(([, cycleMs]) => duration === 'lead' || cycleMs >= 0)
+        const week = doc.points
+          .filter(
+            ([, cycleMs, , , day, connection, project, issueType]) =>
+              day >= range.from &&
+              day <= range.to &&
+              (duration === 'lead' || cycleMs >= 0) &&
+              place(connection, project, issueType),
+          )
           .map(([finishedAt, cycleMs, leadMs, key]) => ({
             key,
             finishedAt: new Date(finishedAt).toISOString(),
             days: (duration === 'cycle' ? cycleMs : leadMs) / dayMs,
           }));
-        points.unshift(...day);
+        points.unshift(...week);
       }
       cursor = points.length < wanted ? page.next : undefined;
     } while (cursor);
@@ -391,18 +446,6 @@ export class FlowAnalytics {
     );
 
     return { spans, days: dailyCounts(months), covered };
-  }
-
-  private dayDocuments<Doc extends ReadDocument>(
-    collection: string,
-    view: AnalyticsView,
-    filter: ScopeFilter,
-    range: DayRange,
-  ): Promise<Doc[]> {
-    return this.all(this.collection<Doc>(collection), {
-      scope: scopeId(view.tenantId, view.generation, filter),
-      day: { $gte: range.from, $lte: range.to },
-    });
   }
 
   /** Every page: ranges are bounded, so the documents are too. */
@@ -435,22 +478,39 @@ export class FlowAnalytics {
   }
 }
 
-/** The cycle or lead times, in ms, sorted; items with no cycle time left out. */
-function sortedDurations(
-  days: FinishedDayDocument[],
-  duration: Duration,
-): Float64Array {
-  const values: number[] = [];
-  const offset = duration === 'cycle' ? 1 : 2;
-  for (const doc of days) {
-    const entries = unpackNumbers(doc.entries);
-    for (let i = 0; i + 2 < entries.length; i += 3) {
-      const value = entries[i + offset]!;
-      if (value >= 0) values.push(value);
-    }
+function weekFilter(view: AnalyticsView, range: DayRange) {
+  return {
+    tenantId: view.tenantId,
+    generation: view.generation,
+    week: { $gte: mondayOf(range.from), $lte: mondayOf(range.to) },
+  };
+}
+
+/**
+ * Whether an entry's connection, project and issue type numbers pass the
+ * filter; null when a filter names a value the generation never met, so
+ * that nothing does.
+ */
+function placeFilter(
+  dimensions: GenerationDimensions,
+  filter: ScopeFilter,
+):
+  ((connection: number, project: number, issueType: number) => boolean) | null {
+  const wanted = (
+    dimension: 'connections' | 'projects' | 'issueTypes',
+    value: string | undefined,
+  ) => (value === undefined ? -1 : (dimensions.find(dimension, value) ?? null));
+  const connection = wanted('connections', filter.connectionId);
+  const project = wanted('projects', filter.projectIndex);
+  const issueType = wanted('issueTypes', filter.issueTypeIndex);
+  if (connection === null || project === null || issueType === null) {
+    return null;
   }
 
-  return Float64Array.from(values).sort();
+  return (c, p, t) =>
+    (connection < 0 || c === connection) &&
+    (project < 0 || p === project) &&
+    (issueType < 0 || t === issueType);
 }
 
 function inDays(ms: number | null): number | null {

@@ -1,8 +1,6 @@
 import {
   fallbackUsesCollection,
-  flowMonthsCollection,
   scopesOf,
-  stageBalancesCollection,
   wipItemsCollection,
 } from './analytics-documents.js';
 import {
@@ -11,7 +9,7 @@ import {
   noContribution,
 } from './item-contributions.js';
 import type { ItemContribution, Placement } from './item-contributions.js';
-import type { PendingWrites, ScopeMeta } from './pending-writes.js';
+import type { EntryPlace, PendingWrites } from './pending-writes.js';
 
 /** The generation of a tenant's read models a change goes to. */
 export interface GenerationRef {
@@ -64,22 +62,8 @@ export function recordItemChange(
 
   const keyChanged = before.placement?.key !== after.placement?.key;
   if (!samePlaces || keyChanged || entriesDiffer(before, after)) {
-    entriesIn(
-      pending,
-      generation,
-      scopesBefore,
-      before.contribution,
-      -1,
-      position,
-    );
-    entriesIn(
-      pending,
-      generation,
-      scopesAfter,
-      after.contribution,
-      1,
-      position,
-    );
+    entriesIn(pending, generation, before, -1, position);
+    entriesIn(pending, generation, after, 1, position);
   }
 
   if (wipOf(before) !== wipOf(after)) {
@@ -97,10 +81,6 @@ function placedScopes(
   return scopesOf(generation.tenantId, generation.generation, placement);
 }
 
-function meta(generation: GenerationRef, scope: string): ScopeMeta {
-  return { ...generation, scope };
-}
-
 function countIn(
   pending: PendingWrites,
   generation: GenerationRef,
@@ -110,16 +90,16 @@ function countIn(
   position: bigint,
 ): void {
   for (const [key, n] of counters) {
-    const ref = counterRef(key);
+    const { balance, month, path } = counterRef(key);
     for (const scope of scopes) {
-      const collection = ref.balance
-        ? stageBalancesCollection
-        : flowMonthsCollection;
-      const id = ref.balance ? scope : `${scope}|${ref.month}`;
-      const docMeta = ref.balance
-        ? meta(generation, scope)
-        : { ...meta(generation, scope), month: ref.month };
-      pending.count(collection, id, docMeta, ref.path, sign * n, position);
+      pending.count(
+        generation,
+        scope,
+        balance ? null : month,
+        path,
+        sign * n,
+        position,
+      );
     }
   }
 }
@@ -137,30 +117,37 @@ function entriesDiffer(
   return entries(before) !== entries(after);
 }
 
+/** Finished items count once per generation, their place beside them. */
 function entriesIn(
   pending: PendingWrites,
   generation: GenerationRef,
-  scopes: string[],
-  contribution: ItemContribution,
+  placed: PlacedContribution,
   n: 1 | -1,
   position: bigint,
 ): void {
+  const { placement, contribution } = placed;
   const { finished, statusTimes } = contribution;
-  if (finished === null) return;
+  if (finished === null || placement === null) return;
 
-  for (const scope of scopes) {
-    const id = `${scope}|${finished.day}`;
-    const dayMeta = { ...meta(generation, scope), day: finished.day };
-    pending.finished(id, dayMeta, finished.point, n, position);
-    for (const time of statusTimes) {
-      pending.statusTime(
-        id,
-        dayMeta,
-        [time.status, time.stage, time.ms],
-        n,
-        position,
-      );
-    }
+  const place: EntryPlace = [
+    placement.connectionId,
+    placement.projectIndex,
+    placement.issueTypeIndex,
+  ];
+  const { day, finishedAt, cycleMs, leadMs } = finished;
+  pending.finished(
+    generation,
+    [finishedAt, cycleMs, leadMs, placement.key, day, ...place],
+    n,
+    position,
+  );
+  for (const { status, stage, ms } of statusTimes) {
+    pending.statusTime(
+      generation,
+      [status, stage, ms, day, ...place],
+      n,
+      position,
+    );
   }
 }
 

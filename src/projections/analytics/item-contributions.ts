@@ -4,7 +4,6 @@ import type { FlowTimings } from '../../domain/analytics/flow-timings.js';
 import type { LocalCalendar } from '../../domain/analytics/local-calendar.js';
 import type { Stage } from '../../domain/analytics/stage.js';
 import { dayField, monthField } from './analytics-documents.js';
-import type { FinishedPoint } from './analytics-documents.js';
 
 /** Where an item counts: its connection, project and issue type. */
 export type Placement = {
@@ -22,6 +21,14 @@ export interface CounterRef {
   balance: boolean;
 }
 
+/** When an item finished, and its durations: cycle time -1 for none. */
+export interface FinishedAt {
+  day: CivilDay;
+  finishedAt: number;
+  cycleMs: number;
+  leadMs: number;
+}
+
 export interface StatusTimeEntry {
   day: CivilDay;
   status: string;
@@ -36,7 +43,7 @@ export interface StatusTimeEntry {
  */
 export interface ItemContribution {
   counters: Map<string, number>;
-  finished: { day: CivilDay; point: FinishedPoint } | null;
+  finished: FinishedAt | null;
   statusTimes: StatusTimeEntry[];
   wip: { startedAt: number; status: string } | null;
 }
@@ -61,31 +68,28 @@ export function counterRef(key: string): CounterRef {
 /** The contribution of an item with these timings, in days of a calendar. */
 export function contributionOf(
   timings: FlowTimings | null,
-  key: string,
   calendar: LocalCalendar,
 ): ItemContribution {
   if (timings === null) return noContribution;
 
   const counters = new Map<string, number>();
-  const count = (day: CivilDay, field: string, n: number) =>
-    add(counters, flowCounter(day, field), n);
-  const move = (day: CivilDay, stage: Stage, n: number) => {
-    count(day, stage, n);
-    add(counters, balanceCounter(day, stage), n);
-  };
+  add(counters, flowCounter(calendar.dayOf(timings.createdAt), 'created'), 1);
 
-  count(calendar.dayOf(timings.createdAt), 'created', 1);
-  timings.stageMarks.forEach((mark, i) => {
+  const marks = timings.stageMarks;
+  for (let i = 0; i < marks.length; i++) {
+    const mark = marks[i]!;
     const day = calendar.dayOf(mark.at);
-    move(day, mark.stage, 1);
-    const previous = timings.stageMarks[i - 1];
-    if (previous) move(day, previous.stage, -1);
-  });
+    addMove(counters, day, mark.stage, 1);
+    const previous = marks[i - 1];
+    if (previous) addMove(counters, day, previous.stage, -1);
+  }
 
-  const finished = finishedOf(timings, key, calendar);
+  const finished = finishedOf(timings, calendar);
   if (finished) {
-    count(finished.day, 'resolved', 1);
-    if (!timings.excludedFromThroughput) count(finished.day, 'throughput', 1);
+    add(counters, flowCounter(finished.day, 'resolved'), 1);
+    if (!timings.excludedFromThroughput) {
+      add(counters, flowCounter(finished.day, 'throughput'), 1);
+    }
   }
 
   return {
@@ -103,17 +107,28 @@ export function contributionOf(
 
 function finishedOf(
   timings: FlowTimings,
-  key: string,
   calendar: LocalCalendar,
-): ItemContribution['finished'] {
+): FinishedAt | null {
   const { finishedAt, startedAt, createdAt } = timings;
   if (finishedAt === null) return null;
 
-  const cycleMs = startedAt === null ? -1 : finishedAt - startedAt;
   return {
     day: calendar.dayOf(finishedAt),
-    point: [finishedAt, cycleMs, finishedAt - createdAt, key],
+    finishedAt,
+    cycleMs: startedAt === null ? -1 : finishedAt - startedAt,
+    leadMs: finishedAt - createdAt,
   };
+}
+
+/** A change of the items in a stage: the day's count and the month's. */
+function addMove(
+  counters: Map<string, number>,
+  day: CivilDay,
+  stage: Stage,
+  n: number,
+): void {
+  add(counters, flowCounter(day, stage), n);
+  add(counters, balanceCounter(day, stage), n);
 }
 
 function flowCounter(day: CivilDay, field: string): string {

@@ -1,3 +1,5 @@
+import { mondayOf } from '../../domain/analytics/civil-day.js';
+import type { CivilDay } from '../../domain/analytics/civil-day.js';
 import { stages } from '../../domain/analytics/stage.js';
 import type { Stage } from '../../domain/analytics/stage.js';
 import { TenantKeysDeletedError } from '../../ports/errors.js';
@@ -9,21 +11,24 @@ import type {
 import {
   analyticsCollections,
   catalogsCollection,
-  finishedDaysCollection,
   finishedPointsCollection,
+  finishedWeeksCollection,
+  flowMonthsCollection,
+  generationIdOf,
   itemsCollection,
-  statusDaysCollection,
+  stageBalancesCollection,
+  statusWeeksCollection,
   tenantsCollection,
 } from './analytics-documents.js';
-import type {
-  FinishedDayDocument,
-  FinishedPoint,
-  FinishedPointsDocument,
-  StatusDayDocument,
-  StatusTimes,
-} from './analytics-documents.js';
+import type { FinishedPoint } from './analytics-documents.js';
 import { EntryChanges } from './entry-changes.js';
-import { packNumbers, unpackNumbers } from './packed-numbers.js';
+import { finishedPoints, packedEntries } from './entry-documents.js';
+import type {
+  EntryDocumentKind,
+  FinishedTuple,
+  StatusTuple,
+} from './entry-documents.js';
+import { GenerationDimensions } from './generation-dimensions.js';
 
 /** The fields a generation's scoped document is found by. */
 export type ScopeMeta = {
@@ -32,16 +37,19 @@ export type ScopeMeta = {
   scope: string;
 };
 
-type DayMeta = ScopeMeta & { day: number };
+type Meta = { tenantId: string; generation: number } & Record<
+  string,
+  number | string
+>;
 
 interface CounterWrite {
-  meta: ScopeMeta & { month?: number };
+  meta: Meta;
   incs: Map<string, number>;
   position: bigint;
 }
 
 interface EntryWrite<Entry> {
-  meta: DayMeta;
+  meta: Meta;
   changes: EntryChanges<Entry>;
   position: bigint;
 }
@@ -52,72 +60,109 @@ interface DocumentWrite {
   position: bigint;
 }
 
+/** Where a finished item counts: its connection, project and issue type. */
+export type EntryPlace = [
+  connectionId: string,
+  projectIndex: string,
+  issueTypeIndex: string,
+];
+
+export type FinishedEntry = [
+  finishedAt: number,
+  cycleMs: number,
+  leadMs: number,
+  key: string,
+  day: CivilDay,
+  ...place: EntryPlace,
+];
+
+export type StatusTimeEntry = [
+  status: string,
+  stage: Stage,
+  ms: number,
+  day: CivilDay,
+  ...place: EntryPlace,
+];
+
+interface GenerationRef {
+  tenantId: string;
+  generation: number;
+}
+
 /** Items guard what is derived from them; catalogs and tenants, items. */
 const sourceOrder = [itemsCollection, catalogsCollection, tenantsCollection];
-
-type Triple = [finishedAt: number, cycleMs: number, leadMs: number];
-type StatusEntry = [status: string, stage: Stage, ms: number];
 
 /**
  * What a batch of events changes in the analytics read models, kept in
  * memory and written once when the batch ends. Documents that others are
- * derived from are written after what is derived from them (counts and
- * entries, then items, then catalogs and tenants): each carries the last
- * position applied to it, so when a store without transactions stops
- * half-way, the replay redoes exactly what did not land.
+ * derived from are written after what is derived from them (status
+ * names, then counts and entries, then items, then catalogs and
+ * tenants): each carries the last position applied to it, so when a
+ * store without transactions stops half-way, the replay redoes exactly
+ * what did not land.
  */
 export class PendingWrites {
-  private readonly counters = new Map<string, CounterWrite>();
-  private readonly finishedDays = new Map<string, EntryWrite<Triple>>();
-  private readonly points = new Map<string, EntryWrite<FinishedPoint>>();
-  private readonly statusDays = new Map<string, EntryWrite<StatusEntry>>();
+  private readonly months = new Map<string, CounterWrite>();
+  private readonly balances = new Map<string, CounterWrite>();
+  private readonly finishedWeeks = new Map<string, EntryWrite<FinishedEntry>>();
+  private readonly statusWeeks = new Map<string, EntryWrite<StatusTimeEntry>>();
   /** By collection, then document id. */
   private readonly derived = new Map<string, Map<string, DocumentWrite>>();
   private readonly sources = new Map<string, Map<string, DocumentWrite>>();
   private readonly tenantsToForget = new Set<string>();
 
+  /**
+   * Adds to a counter of a scope: of its flow month, or of its stage
+   * balance when no month is given.
+   */
   count(
-    collection: string,
-    id: string,
-    meta: CounterWrite['meta'],
+    generation: { tenantId: string; generation: number },
+    scope: string,
+    month: number | null,
     path: string,
     n: number,
     position: bigint,
   ): void {
-    const key = `${collection}\t${id}`;
-    const write = this.counters.get(key) ?? {
-      meta,
-      incs: new Map<string, number>(),
-      position,
-    };
+    const writes = month === null ? this.balances : this.months;
+    const id = month === null ? scope : `${scope}|${month}`;
+    let write = writes.get(id);
+    if (!write) {
+      const meta: Meta = {
+        tenantId: generation.tenantId,
+        generation: generation.generation,
+        scope,
+      };
+      if (month !== null) meta['month'] = month;
+      write = { meta, incs: new Map(), position };
+      writes.set(id, write);
+    }
     write.incs.set(path, (write.incs.get(path) ?? 0) + n);
-    write.position = max(write.position, position);
-    this.counters.set(key, write);
+    if (position > write.position) write.position = position;
   }
 
+  /** Adds or removes a finished item of a week, one document per week. */
   finished(
-    id: string,
-    meta: DayMeta,
-    point: FinishedPoint,
+    generation: GenerationRef,
+    entry: FinishedEntry,
     n: number,
     at: bigint,
   ) {
-    const [finishedAt, cycleMs, leadMs] = point;
-    entryWrite(this.finishedDays, id, meta, at).changes.change(
-      [finishedAt, cycleMs, leadMs],
+    weekWrite(this.finishedWeeks, generation, entry[4], at).changes.change(
+      entry,
       n,
     );
-    entryWrite(this.points, id, meta, at).changes.change(point, n);
   }
 
   statusTime(
-    id: string,
-    meta: DayMeta,
-    entry: StatusEntry,
+    generation: GenerationRef,
+    entry: StatusTimeEntry,
     n: number,
     at: bigint,
-  ) {
-    entryWrite(this.statusDays, id, meta, at).changes.change(entry, n);
+  ): void {
+    weekWrite(this.statusWeeks, generation, entry[3], at).changes.change(
+      entry,
+      n,
+    );
   }
 
   /** A document derived from an item: its ageing entry or a fallback use. */
@@ -140,25 +185,18 @@ export class PendingWrites {
     documentWrites(this.sources, collection).set(id, { fields, position });
   }
 
-  /** A pending fallback use, if this batch has one: null if deleted. */
-  pendingDerived(collection: string, id: string) {
-    return this.derived.get(collection)?.get(id);
-  }
-
-  derivedIds(collection: string): string[] {
-    return [...(this.derived.get(collection)?.keys() ?? [])];
-  }
-
   /** Drops what the batch had for the tenant, and deletes all it had. */
   forgetTenant(tenantId: string): void {
-    const ours = (meta: { tenantId: string }) => meta.tenantId === tenantId;
-
-    for (const writes of [this.counters, this.finishedDays, this.points]) {
-      for (const [key, write] of writes)
-        if (ours(write.meta)) writes.delete(key);
-    }
-    for (const [key, write] of this.statusDays) {
-      if (ours(write.meta)) this.statusDays.delete(key);
+    const entries = [
+      this.months,
+      this.balances,
+      this.finishedWeeks,
+      this.statusWeeks,
+    ];
+    for (const writes of entries as Map<string, { meta: Meta }>[]) {
+      for (const [key, write] of writes) {
+        if (write.meta.tenantId === tenantId) writes.delete(key);
+      }
     }
     for (const byId of [...this.derived.values(), ...this.sources.values()]) {
       for (const [id, write] of byId) {
@@ -175,147 +213,159 @@ export class PendingWrites {
       }
     }
 
-    await this.flushCounters(store);
-    await this.flushEntries(store, finishedDaysCollection, this.finishedDays);
-    await this.flushEntries(store, finishedPointsCollection, this.points);
-    await this.flushEntries(store, statusDaysCollection, this.statusDays);
+    const numbered = await this.numberedEntries(store);
+    await flushCounters(store, flowMonthsCollection, this.months);
+    await flushCounters(store, stageBalancesCollection, this.balances);
+    await flushEntries(
+      store,
+      finishedWeeksCollection,
+      packedEntries,
+      numbered.finished,
+    );
+    await flushEntries(
+      store,
+      finishedPointsCollection,
+      finishedPoints,
+      numbered.points,
+    );
+    await flushEntries(
+      store,
+      statusWeeksCollection,
+      packedEntries,
+      numbered.statuses,
+    );
     await flushDocuments(store, this.derived);
     await flushDocuments(store, this.sources, sourceOrder);
   }
 
-  private async flushCounters(store: ReadStore): Promise<void> {
-    for (const [key, write] of this.counters) {
-      const collection = key.slice(0, key.indexOf('\t'));
-      const id = key.slice(collection.length + 1);
-      const $inc = Object.fromEntries(
-        [...write.incs].filter(([, n]) => n !== 0),
-      );
-      if (Object.keys($inc).length === 0) continue;
-
-      await sealed(() =>
-        store
-          .collection(collection)
-          .update(
-            id,
-            { $set: write.meta, $inc },
-            { upsert: true, position: write.position },
-          ),
-      );
-    }
-  }
-
-  private async flushEntries<Entry>(
-    store: ReadStore,
-    collection: string,
-    writes: Map<string, EntryWrite<Entry>>,
-  ): Promise<void> {
-    const documents = store.collection<ReadDocument>(collection);
-
-    for (const [id, write] of writes) {
-      if (write.changes.empty) continue;
-
-      await sealed(async () => {
-        const stored = await documents.get(id);
-        const fields = entriesOf(collection, stored, write.changes, id);
-        await documents.update(
-          id,
-          { $set: { ...write.meta, ...fields } },
-          { upsert: true, position: write.position },
+  /**
+   * The entries with their names and places replaced by numbers. New
+   * numbers are written first, so no document holds a number that the
+   * generation's dimensions do not.
+   */
+  private async numberedEntries(store: ReadStore) {
+    const known = new Map<string, GenerationDimensions>();
+    const dimensionsOf = async (meta: Meta) => {
+      const id = generationIdOf(meta.tenantId, meta.generation);
+      let dimensions = known.get(id);
+      if (!dimensions) {
+        dimensions = await GenerationDimensions.load(
+          store,
+          meta.tenantId,
+          meta.generation,
         );
+        known.set(id, dimensions);
+      }
+      return dimensions;
+    };
+    const finished = new Map<string, EntryWrite<FinishedTuple>>();
+    const points = new Map<string, EntryWrite<FinishedPoint>>();
+    const statuses = new Map<string, EntryWrite<StatusTuple>>();
+    let last = 0n;
+
+    for (const [id, write] of this.finishedWeeks) {
+      const dimensions = await dimensionsOf(write.meta);
+      const place = placeNumbers(dimensions);
+      finished.set(id, {
+        ...write,
+        changes: write.changes.map(
+          ([at, cycle, lead, , day, ...where]): FinishedTuple => [
+            at,
+            cycle,
+            lead,
+            day,
+            ...place(where),
+          ],
+        ),
       });
+      points.set(id, {
+        ...write,
+        changes: write.changes.map(
+          ([at, cycle, lead, key, day, ...where]): FinishedPoint => [
+            at,
+            cycle,
+            lead,
+            key,
+            day,
+            ...place(where),
+          ],
+        ),
+      });
+      if (write.position > last) last = write.position;
     }
+    for (const [id, write] of this.statusWeeks) {
+      const dimensions = await dimensionsOf(write.meta);
+      const place = placeNumbers(dimensions);
+      statuses.set(id, {
+        ...write,
+        changes: write.changes.map(
+          ([status, stage, ms, day, ...where]): StatusTuple => [
+            dimensions.numberOf('statusNames', status),
+            stages.indexOf(stage),
+            ms,
+            day,
+            ...place(where),
+          ],
+        ),
+      });
+      if (write.position > last) last = write.position;
+    }
+    for (const dimensions of known.values()) {
+      await sealed(() => dimensions.save(store, last));
+    }
+
+    return { finished, points, statuses };
   }
 }
 
-/** The new entry fields of a day document, from the stored ones. */
-function entriesOf<Entry>(
+async function flushCounters(
+  store: ReadStore,
   collection: string,
-  stored: ReadDocument | undefined,
-  changes: EntryChanges<Entry>,
-  id: string,
-): Record<string, FieldValue> {
-  const what = `${collection}/${id}`;
+  writes: Map<string, CounterWrite>,
+): Promise<void> {
+  const documents = store.collection(collection);
 
-  if (collection === finishedDaysCollection) {
-    const doc = stored as FinishedDayDocument | undefined;
-    const triples = changes.applyTo(
-      triplesOf(unpackNumbers(doc?.entries)) as Entry[],
-      what,
-    ) as Triple[];
-    triples.sort(compareNumbers);
-    return { entries: packNumbers(triples.flat()) };
+  for (const [id, write] of writes) {
+    const $inc: Record<string, number> = {};
+    let any = false;
+    for (const [path, n] of write.incs) {
+      if (n === 0) continue;
+      $inc[path] = n;
+      any = true;
+    }
+    if (!any) continue;
+
+    await sealed(() =>
+      documents.update(
+        id,
+        { $set: write.meta, $inc },
+        { upsert: true, position: write.position },
+      ),
+    );
   }
-
-  if (collection === finishedPointsCollection) {
-    const doc = stored as FinishedPointsDocument | undefined;
-    const points = changes.applyTo((doc?.points ?? []) as Entry[], what);
-    (points as FinishedPoint[]).sort(comparePoints);
-    return { points: points as FieldValue };
-  }
-
-  const doc = stored as StatusDayDocument | undefined;
-  const entries = changes.applyTo(
-    statusEntriesOf(doc?.statuses ?? []) as Entry[],
-    what,
-  );
-  return { statuses: statusTimesOf(entries as StatusEntry[]) };
 }
 
-function triplesOf(values: Float64Array): Triple[] {
-  const triples: Triple[] = [];
-  for (let i = 0; i + 2 < values.length; i += 3) {
-    triples.push([values[i]!, values[i + 1]!, values[i + 2]!]);
+async function flushEntries<Entry>(
+  store: ReadStore,
+  collection: string,
+  kind: EntryDocumentKind<Entry>,
+  writes: Map<string, EntryWrite<Entry>>,
+): Promise<void> {
+  const documents = store.collection<ReadDocument>(collection);
+
+  for (const [id, write] of writes) {
+    if (write.changes.empty) continue;
+
+    await sealed(async () => {
+      const stored = await documents.get(id);
+      const fields = kind.merge(stored, write.changes, `${collection}/${id}`);
+      await documents.update(
+        id,
+        { $set: { ...write.meta, ...fields } },
+        { upsert: true, position: write.position },
+      );
+    });
   }
-
-  return triples;
-}
-
-function statusEntriesOf(statuses: StatusTimes[]): StatusEntry[] {
-  return statuses.flatMap((group) =>
-    [...unpackNumbers(group.values)].map((ms): StatusEntry => [
-      group.status,
-      group.stage,
-      ms,
-    ]),
-  );
-}
-
-/** Grouped by status and stage, in stage order, then by name. */
-function statusTimesOf(entries: StatusEntry[]): StatusTimes[] {
-  const groups = new Map<
-    string,
-    { status: string; stage: Stage; ms: number[] }
-  >();
-  for (const [status, stage, ms] of entries) {
-    const key = JSON.stringify([stages.indexOf(stage), status]);
-    const group = groups.get(key) ?? { status, stage, ms: [] };
-    group.ms.push(ms);
-    groups.set(key, group);
-  }
-
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, group]) => ({
-      status: group.status,
-      stage: group.stage,
-      values: packNumbers(group.ms.sort((a, b) => a - b)),
-    }));
-}
-
-function compareNumbers(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const order = a[i]! - b[i]!;
-    if (order !== 0) return order;
-  }
-
-  return 0;
-}
-
-function comparePoints(a: FinishedPoint, b: FinishedPoint): number {
-  return (
-    compareNumbers(a.slice(0, 3) as number[], b.slice(0, 3) as number[]) ||
-    (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0)
-  );
 }
 
 async function flushDocuments(
@@ -356,21 +406,39 @@ async function sealed(write: () => Promise<unknown>): Promise<void> {
   }
 }
 
-function entryWrite<Entry>(
+function weekWrite<Entry>(
   writes: Map<string, EntryWrite<Entry>>,
-  id: string,
-  meta: DayMeta,
+  generation: GenerationRef,
+  day: CivilDay,
   position: bigint,
 ): EntryWrite<Entry> {
-  const write = writes.get(id) ?? {
-    meta,
-    changes: new EntryChanges<Entry>(),
-    position,
-  };
-  write.position = max(write.position, position);
-  writes.set(id, write);
+  const week = mondayOf(day);
+  const id = generationIdOf(generation.tenantId, generation.generation, week);
+  let write = writes.get(id);
+  if (!write) {
+    const meta: Meta = {
+      tenantId: generation.tenantId,
+      generation: generation.generation,
+      week,
+    };
+    write = { meta, changes: new EntryChanges<Entry>(), position };
+    writes.set(id, write);
+  }
+  if (position > write.position) write.position = position;
 
   return write;
+}
+
+function placeNumbers(dimensions: GenerationDimensions) {
+  return ([connectionId, projectIndex, issueTypeIndex]: EntryPlace): [
+    number,
+    number,
+    number,
+  ] => [
+    dimensions.numberOf('connections', connectionId),
+    dimensions.numberOf('projects', projectIndex),
+    dimensions.numberOf('issueTypes', issueTypeIndex),
+  ];
 }
 
 function documentWrites(
@@ -384,8 +452,4 @@ function documentWrites(
   }
 
   return byId;
-}
-
-function max(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
 }

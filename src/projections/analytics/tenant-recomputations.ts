@@ -23,8 +23,14 @@ export interface RecomputationOptions {
   readStore: ReadStore;
   projection: AnalyticsProjection;
   logger: Logger;
-  /** Log events read per slice; the live projection waits that long. */
+  /** Most log events read per slice. */
   sliceEvents?: number;
+  /**
+   * How long a slice may run. It holds the turn and, on SQLite, the read
+   * store's transaction, and runs without giving way to other callbacks:
+   * the live projection and the API's requests wait that long.
+   */
+  sliceMs?: number;
   /** How long to wait for work before looking again. */
   idleMs?: number;
   now?: () => Date;
@@ -44,11 +50,13 @@ export class TenantRecomputations {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly sliceEvents: number;
+  private readonly sliceMs: number;
   private readonly idleMs: number;
   private readonly now: () => Date;
 
   constructor(private readonly options: RecomputationOptions) {
     this.sliceEvents = options.sliceEvents ?? 5000;
+    this.sliceMs = options.sliceMs ?? 20;
     this.idleMs = options.idleMs ?? 500;
     this.now = options.now ?? (() => new Date());
   }
@@ -98,6 +106,8 @@ export class TenantRecomputations {
         );
       }
       if (!worked && this.running) await coordination.nextWork(this.idleMs);
+      // Lets timers and requests run between slices.
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -151,16 +161,18 @@ export class TenantRecomputations {
 
     let after = progress.after === null ? undefined : BigInt(progress.after);
     let eventsDone = progress.eventsDone;
-    let read = 0;
     let caughtUp = limit === undefined || (after ?? 0n) >= limit;
+    const deadline = performance.now() + this.sliceMs;
     if (!caughtUp) {
       const log = this.options.eventStore.readAll({
         ...(after !== undefined && { after }),
         maxCount: this.sliceEvents,
       });
       for await (const recorded of log) {
-        if (recorded.position > limit!) break;
-        read += 1;
+        if (recorded.position > limit!) {
+          caughtUp = true;
+          break;
+        }
         after = recorded.position;
         if (recorded.metadata.tenantId !== tenant.tenantId) continue;
 
@@ -168,9 +180,10 @@ export class TenantRecomputations {
         if (!fact) continue;
         await session.applyFact(context, fact, recorded.position);
         eventsDone += 1;
+        if (performance.now() > deadline) break;
       }
-      // A short slice reached the live position or the end of the log.
-      caughtUp = read < this.sliceEvents || (after ?? 0n) >= limit!;
+      // Past the live position, at it, or at the end of the log.
+      caughtUp ||= (after ?? 0n) >= limit! || (await this.atEnd(after));
     }
     await session.flush();
 
@@ -200,6 +213,12 @@ export class TenantRecomputations {
       startedAt: this.now().toISOString(),
       finishedAt: null,
     };
+  }
+
+  private async atEnd(after: bigint | undefined): Promise<boolean> {
+    const head = await this.options.eventStore.headPosition();
+
+    return head === undefined || (after !== undefined && after >= head);
   }
 
   /**

@@ -56,7 +56,17 @@ export function oracleFor(
     month: '2-digit',
     day: '2-digit',
   });
-  const localDate = (ms: number) => dateFormat.format(new Date(ms));
+  // Remembered: Intl is slow, and the loops below ask about each instant
+  // many times.
+  const dates = new Map<number, string>();
+  const localDate = (ms: number) => {
+    let date = dates.get(ms);
+    if (date === undefined) {
+      date = dateFormat.format(new Date(ms));
+      dates.set(ms, date);
+    }
+    return date;
+  };
 
   function stageOf(status: GeneratedStatus) {
     const rule = rules.find(
