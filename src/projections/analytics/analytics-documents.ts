@@ -130,11 +130,6 @@ export interface WipItemDocument extends GenerationDocument {
   label: { key: string; status: string };
 }
 
-/** A scope is a tenant's generation with any of the three filters. */
-interface ScopeDocument extends GenerationDocument {
-  scope: string;
-}
-
 export type DayCounts = {
   created?: number;
   resolved?: number;
@@ -145,15 +140,29 @@ export type DayCounts = {
   done?: number;
 };
 
-/** A month of daily counts: `days.d7` is the 7th. */
-export interface FlowMonthDocument extends ScopeDocument {
+/** Daily counts, by day of the month: `d7` is the 7th. */
+export type MonthCounts = Record<string, DayCounts>;
+
+/**
+ * One local month of a generation's daily counts: the tenant's in `all`,
+ * and each connection, project and issue type's in `combos`, keyed
+ * `c0p3t1` by their numbers in the generation's dimensions. A query with
+ * no filters reads `all`; one with filters adds up the combinations that
+ * pass them.
+ */
+export interface FlowMonthDocument extends GenerationDocument {
   month: number;
-  days: Record<string, DayCounts>;
+  all: MonthCounts;
+  combos: Record<string, MonthCounts>;
 }
 
-/** Each month's net change of items per stage: `months.m202405`. */
-export interface StageBalanceDocument extends ScopeDocument {
-  months: Record<string, Partial<Record<Stage, number>>>;
+/** Each month's net change of items per stage, by `m202405`. */
+export type StageChanges = Record<string, Partial<Record<Stage, number>>>;
+
+/** The stage changes of every month of a generation, tenant and combos. */
+export interface StageBalanceDocument extends GenerationDocument {
+  all: StageChanges;
+  combos: Record<string, StageChanges>;
 }
 
 /** A generation's documents of one local week, by its Monday. */
@@ -270,11 +279,11 @@ export const analyticsIndexes: Readonly<Record<string, IndexSpec[]>> = {
     },
   ],
   [flowMonthsCollection]: [
-    byGeneration,
     {
-      name: 'by_scope_month',
+      name: 'by_month',
       fields: [
-        ['scope', 1],
+        ['tenantId', 1],
+        ['generation', 1],
         ['month', 1],
       ],
     },
@@ -293,45 +302,23 @@ export interface ScopeFilter {
   issueTypeIndex?: string;
 }
 
-const anyValue = '*';
-
-/** The one scope a query with these filters reads. */
-export function scopeId(
-  tenantId: string,
-  generation: number,
-  filter: ScopeFilter,
+/** The key of a combination of dimension numbers in `combos`. */
+export function comboKey(
+  connection: number,
+  project: number,
+  issueType: number,
 ): string {
-  return [
-    tenantId,
-    generation,
-    filter.connectionId ?? anyValue,
-    filter.projectIndex ?? anyValue,
-    filter.issueTypeIndex ?? anyValue,
-  ].join('|');
+  return `c${connection}p${project}t${issueType}`;
 }
 
-/** The eight scopes an item with this placement counts in. */
-export function scopesOf(
-  tenantId: string,
-  generation: number,
-  placement: Required<ScopeFilter>,
-): string[] {
-  const scopes: string[] = [];
-  for (const connectionId of [placement.connectionId, undefined]) {
-    for (const projectIndex of [placement.projectIndex, undefined]) {
-      for (const issueTypeIndex of [placement.issueTypeIndex, undefined]) {
-        scopes.push(
-          scopeId(tenantId, generation, {
-            ...(connectionId && { connectionId }),
-            ...(projectIndex && { projectIndex }),
-            ...(issueTypeIndex && { issueTypeIndex }),
-          }),
-        );
-      }
-    }
-  }
+const comboPattern = /^c(\d+)p(\d+)t(\d+)$/;
 
-  return scopes;
+export function comboOf(key: string): [number, number, number] | undefined {
+  const match = comboPattern.exec(key);
+
+  return match
+    ? [Number(match[1]), Number(match[2]), Number(match[3])]
+    : undefined;
 }
 
 export function itemIdOf(

@@ -15,7 +15,8 @@ import {
   finishedPointsCollection,
   finishedWeeksCollection,
   flowMonthsCollection,
-  scopeId,
+  comboOf,
+  generationIdOf,
   stageBalancesCollection,
   statusWeeksCollection,
   tenantsCollection,
@@ -188,7 +189,7 @@ export class FlowAnalytics {
     range: DayRange,
     interval: Interval,
   ) {
-    const { spans, days, covered } = await this.dailySeries(
+    const { spans, days, covered, parts } = await this.dailySeries(
       view,
       filter,
       range,
@@ -198,8 +199,12 @@ export class FlowAnalytics {
 
     const balance = await this.collection<StageBalanceDocument>(
       stageBalancesCollection,
-    ).get(scopeId(view.tenantId, view.generation, filter));
-    const opening = openingCounts(balance, days, covered.from);
+    ).get(generationIdOf(view.tenantId, view.generation));
+    const opening = openingCounts(
+      balance ? parts(balance) : [],
+      days,
+      covered.from,
+    );
 
     return unlessAllZero(stageSeries(spans, days, opening));
   }
@@ -432,12 +437,14 @@ export class FlowAnalytics {
   ) {
     const spans = intervalsOf(range, interval);
     const covered = coveredRange(spans);
-    if (!covered) return { spans, days: new Map(), covered };
+    const parts = await this.countParts(view, filter);
+    if (!covered) return { spans, days: new Map(), covered, parts };
 
     const months = await this.all(
       this.collection<FlowMonthDocument>(flowMonthsCollection),
       {
-        scope: scopeId(view.tenantId, view.generation, filter),
+        tenantId: view.tenantId,
+        generation: view.generation,
         month: {
           $gte: monthNumberOf(covered.from),
           $lte: monthNumberOf(covered.to),
@@ -445,7 +452,34 @@ export class FlowAnalytics {
       },
     );
 
-    return { spans, days: dailyCounts(months), covered };
+    return { spans, days: dailyCounts(months, parts), covered, parts };
+  }
+
+  /**
+   * Which parts of a counts document a query adds up: the tenant's with
+   * no filters, else every combination the filters pass.
+   */
+  private async countParts(view: AnalyticsView, filter: ScopeFilter) {
+    const filtered =
+      filter.connectionId !== undefined ||
+      filter.projectIndex !== undefined ||
+      filter.issueTypeIndex !== undefined;
+    if (!filtered) {
+      return <Part>(doc: { all: Part }): Part[] => [doc.all];
+    }
+
+    const dimensions = await GenerationDimensions.load(
+      this.store,
+      view.tenantId,
+      view.generation,
+    );
+    const place = placeFilter(dimensions, filter);
+
+    return <Part>(doc: { combos: Record<string, Part> }): Part[] =>
+      Object.entries(doc.combos ?? {}).flatMap(([key, part]) => {
+        const combo = comboOf(key);
+        return place && combo && place(...combo) ? [part] : [];
+      });
   }
 
   /** Every page: ranges are bounded, so the documents are too. */

@@ -11,7 +11,8 @@ import { monthField } from './analytics-documents.js';
 import type {
   DayCounts,
   FlowMonthDocument,
-  StageBalanceDocument,
+  MonthCounts,
+  StageChanges,
 } from './analytics-documents.js';
 
 export type Interval = 'day' | 'week';
@@ -54,14 +55,25 @@ export function coveredRange(spans: IntervalSpan[]): DayRange | undefined {
   return first && last ? { from: first.start, to: last.end } : undefined;
 }
 
-/** The daily counts of the month documents, by day. */
+/**
+ * The daily counts of the month documents, by day, summed over the parts
+ * of each document a query reads: the tenant's, or some combinations'.
+ */
 export function dailyCounts(
   months: readonly FlowMonthDocument[],
+  parts: (month: FlowMonthDocument) => MonthCounts[],
 ): Map<CivilDay, DayCounts> {
   const days = new Map<CivilDay, DayCounts>();
   for (const month of months) {
-    for (const [field, counts] of Object.entries(month.days ?? {})) {
-      days.set(civilDayIn(month.month, Number(field.slice(1))), counts);
+    for (const part of parts(month)) {
+      for (const [field, counts] of Object.entries(part)) {
+        const day = civilDayIn(month.month, Number(field.slice(1)));
+        const sum: Record<string, number> = days.get(day) ?? {};
+        for (const [name, n] of Object.entries(counts)) {
+          sum[name] = (sum[name] ?? 0) + (n ?? 0);
+        }
+        days.set(day, sum);
+      }
     }
   }
 
@@ -76,16 +88,18 @@ export type StageCounts = Record<Stage, number>;
  * its first day.
  */
 export function openingCounts(
-  balance: StageBalanceDocument | undefined,
+  balances: readonly StageChanges[],
   days: Map<CivilDay, DayCounts>,
   from: CivilDay,
 ): StageCounts {
   const counts: StageCounts = { todo: 0, in_progress: 0, done: 0 };
   const firstMonth = monthField(monthNumberOf(from));
 
-  for (const [field, month] of Object.entries(balance?.months ?? {})) {
-    if (field >= firstMonth) continue;
-    for (const stage of stages) counts[stage] += month[stage] ?? 0;
+  for (const balance of balances) {
+    for (const [field, month] of Object.entries(balance)) {
+      if (field >= firstMonth) continue;
+      for (const stage of stages) counts[stage] += month[stage] ?? 0;
+    }
   }
   for (let day = civilDayIn(monthNumberOf(from), 1); day < from; day++) {
     const change = days.get(day);

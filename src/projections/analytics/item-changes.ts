@@ -1,6 +1,5 @@
 import {
   fallbackUsesCollection,
-  scopesOf,
   wipItemsCollection,
 } from './analytics-documents.js';
 import {
@@ -32,8 +31,8 @@ export const unplaced: PlacedContribution = {
 
 /**
  * Records how one item's change moves the counts, entries and derived
- * documents of every scope it counts in: the old contribution comes out
- * of the old scopes, the new one goes into the new.
+ * documents: the old contribution comes out of where the item counted,
+ * the new one goes into where it counts now.
  */
 export function recordItemChange(
   pending: PendingWrites,
@@ -43,25 +42,31 @@ export function recordItemChange(
   after: PlacedContribution,
   position: bigint,
 ): void {
-  const scopesBefore = placedScopes(generation, before.placement);
-  const scopesAfter = placedScopes(generation, after.placement);
-  const samePlaces = scopesBefore.join() === scopesAfter.join();
+  const placeBefore = placeOf(before.placement);
+  const placeAfter = placeOf(after.placement);
+  const samePlace = JSON.stringify(placeBefore) === JSON.stringify(placeAfter);
 
-  if (samePlaces) {
-    const difference = counterDifference(
-      before.contribution.counters,
-      after.contribution.counters,
-    );
-    countIn(pending, generation, scopesAfter, difference, 1, position);
+  if (samePlace) {
+    if (placeAfter) {
+      const difference = counterDifference(
+        before.contribution.counters,
+        after.contribution.counters,
+      );
+      countIn(pending, generation, placeAfter, difference, 1, position);
+    }
   } else {
-    const { counters: old } = before.contribution;
-    countIn(pending, generation, scopesBefore, old, -1, position);
-    const { counters: now } = after.contribution;
-    countIn(pending, generation, scopesAfter, now, 1, position);
+    if (placeBefore) {
+      const { counters } = before.contribution;
+      countIn(pending, generation, placeBefore, counters, -1, position);
+    }
+    if (placeAfter) {
+      const { counters } = after.contribution;
+      countIn(pending, generation, placeAfter, counters, 1, position);
+    }
   }
 
   const keyChanged = before.placement?.key !== after.placement?.key;
-  if (!samePlaces || keyChanged || entriesDiffer(before, after)) {
+  if (!samePlace || keyChanged || entriesDiffer(before, after)) {
     entriesIn(pending, generation, before, -1, position);
     entriesIn(pending, generation, after, 1, position);
   }
@@ -72,35 +77,26 @@ export function recordItemChange(
   recordFallbackUses(pending, generation, item, before, after, position);
 }
 
-function placedScopes(
-  generation: GenerationRef,
-  placement: Placement | null,
-): string[] {
-  if (placement === null) return [];
-
-  return scopesOf(generation.tenantId, generation.generation, placement);
+function placeOf(placement: Placement | null): EntryPlace | null {
+  return (
+    placement && [
+      placement.connectionId,
+      placement.projectIndex,
+      placement.issueTypeIndex,
+    ]
+  );
 }
 
 function countIn(
   pending: PendingWrites,
   generation: GenerationRef,
-  scopes: string[],
+  place: EntryPlace,
   counters: Map<string, number>,
   sign: 1 | -1,
   position: bigint,
 ): void {
   for (const [key, n] of counters) {
-    const { balance, month, path } = counterRef(key);
-    for (const scope of scopes) {
-      pending.count(
-        generation,
-        scope,
-        balance ? null : month,
-        path,
-        sign * n,
-        position,
-      );
-    }
+    pending.count(generation, place, counterRef(key), sign * n, position);
   }
 }
 
@@ -129,11 +125,7 @@ function entriesIn(
   const { finished, statusTimes } = contribution;
   if (finished === null || placement === null) return;
 
-  const place: EntryPlace = [
-    placement.connectionId,
-    placement.projectIndex,
-    placement.issueTypeIndex,
-  ];
+  const place = placeOf(placement)!;
   const { day, finishedAt, cycleMs, leadMs } = finished;
   pending.finished(
     generation,

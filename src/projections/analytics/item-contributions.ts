@@ -16,7 +16,7 @@ export type Placement = {
 /** A counter of a flow month (`month` set) or of a stage balance. */
 export interface CounterRef {
   month: number;
-  /** In a flow month: `days.d7.created`; in a balance: `months.m202405.todo`. */
+  /** In a flow month: `d7.created`; in a balance: `m202405.todo`. */
   path: string;
   balance: boolean;
 }
@@ -135,7 +135,7 @@ function flowCounter(day: CivilDay, field: string): string {
   return counterKey({
     balance: false,
     month: monthNumberOf(day),
-    path: `days.${dayField(dayOfMonth(day))}.${field}`,
+    path: `${dayField(dayOfMonth(day))}.${field}`,
   });
 }
 
@@ -145,7 +145,7 @@ function balanceCounter(day: CivilDay, stage: Stage): string {
   return counterKey({
     balance: true,
     month,
-    path: `months.${monthField(month)}.${stage}`,
+    path: `${monthField(month)}.${stage}`,
   });
 }
 

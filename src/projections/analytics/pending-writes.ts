@@ -11,6 +11,7 @@ import type {
 import {
   analyticsCollections,
   catalogsCollection,
+  comboKey,
   finishedPointsCollection,
   finishedWeeksCollection,
   flowMonthsCollection,
@@ -29,6 +30,7 @@ import type {
   StatusTuple,
 } from './entry-documents.js';
 import { GenerationDimensions } from './generation-dimensions.js';
+import type { CounterRef } from './item-contributions.js';
 
 /** The fields a generation's scoped document is found by. */
 export type ScopeMeta = {
@@ -42,9 +44,14 @@ type Meta = { tenantId: string; generation: number } & Record<
   number | string
 >;
 
+/**
+ * Additions to one counter document: the tenant's totals, and each
+ * place's, by the place's JSON until its numbers are known.
+ */
 interface CounterWrite {
   meta: Meta;
-  incs: Map<string, number>;
+  all: Map<string, number>;
+  places: Map<string, { place: EntryPlace; incs: Map<string, number> }>;
   position: bigint;
 }
 
@@ -111,32 +118,36 @@ export class PendingWrites {
   private readonly sources = new Map<string, Map<string, DocumentWrite>>();
   private readonly tenantsToForget = new Set<string>();
 
-  /**
-   * Adds to a counter of a scope: of its flow month, or of its stage
-   * balance when no month is given.
-   */
+  /** Adds to a counter of a flow month, or of the stage balance. */
   count(
-    generation: { tenantId: string; generation: number },
-    scope: string,
-    month: number | null,
-    path: string,
+    generation: GenerationRef,
+    place: EntryPlace,
+    ref: CounterRef,
     n: number,
     position: bigint,
   ): void {
-    const writes = month === null ? this.balances : this.months;
-    const id = month === null ? scope : `${scope}|${month}`;
+    const writes = ref.balance ? this.balances : this.months;
+    const base = generationIdOf(generation.tenantId, generation.generation);
+    const id = ref.balance ? base : `${base}|m${ref.month}`;
     let write = writes.get(id);
     if (!write) {
       const meta: Meta = {
         tenantId: generation.tenantId,
         generation: generation.generation,
-        scope,
       };
-      if (month !== null) meta['month'] = month;
-      write = { meta, incs: new Map(), position };
+      if (!ref.balance) meta['month'] = ref.month;
+      write = { meta, all: new Map(), places: new Map(), position };
       writes.set(id, write);
     }
-    write.incs.set(path, (write.incs.get(path) ?? 0) + n);
+
+    const placeKey = place.join('\t');
+    let byPlace = write.places.get(placeKey);
+    if (!byPlace) {
+      byPlace = { place, incs: new Map() };
+      write.places.set(placeKey, byPlace);
+    }
+    add(write.all, ref.path, n);
+    add(byPlace.incs, ref.path, n);
     if (position > write.position) write.position = position;
   }
 
@@ -213,9 +224,14 @@ export class PendingWrites {
       }
     }
 
-    const numbered = await this.numberedEntries(store);
-    await flushCounters(store, flowMonthsCollection, this.months);
-    await flushCounters(store, stageBalancesCollection, this.balances);
+    const { dimensionsOf, ...numbered } = await this.numberedEntries(store);
+    await flushCounters(store, flowMonthsCollection, this.months, dimensionsOf);
+    await flushCounters(
+      store,
+      stageBalancesCollection,
+      this.balances,
+      dimensionsOf,
+    );
     await flushEntries(
       store,
       finishedWeeksCollection,
@@ -310,11 +326,16 @@ export class PendingWrites {
       });
       if (write.position > last) last = write.position;
     }
+    for (const write of [...this.months.values(), ...this.balances.values()]) {
+      const place = placeNumbers(await dimensionsOf(write.meta));
+      for (const { place: where } of write.places.values()) place(where);
+      if (write.position > last) last = write.position;
+    }
     for (const dimensions of known.values()) {
       await sealed(() => dimensions.save(store, last));
     }
 
-    return { finished, points, statuses };
+    return { finished, points, statuses, dimensionsOf };
   }
 }
 
@@ -322,18 +343,19 @@ async function flushCounters(
   store: ReadStore,
   collection: string,
   writes: Map<string, CounterWrite>,
+  dimensionsOf: (meta: Meta) => Promise<GenerationDimensions>,
 ): Promise<void> {
   const documents = store.collection(collection);
 
   for (const [id, write] of writes) {
+    const place = placeNumbers(await dimensionsOf(write.meta));
     const $inc: Record<string, number> = {};
-    let any = false;
-    for (const [path, n] of write.incs) {
-      if (n === 0) continue;
-      $inc[path] = n;
-      any = true;
+    for (const [path, n] of write.all) $inc[`all.${path}`] = n;
+    for (const { place: where, incs } of write.places.values()) {
+      const combo = comboKey(...place(where));
+      for (const [path, n] of incs) $inc[`combos.${combo}.${path}`] = n;
     }
-    if (!any) continue;
+    if (Object.keys($inc).length === 0) continue;
 
     await sealed(() =>
       documents.update(
@@ -343,6 +365,13 @@ async function flushCounters(
       ),
     );
   }
+}
+
+/** Adds to a counter; a counter back at zero needs no write. */
+function add(counters: Map<string, number>, path: string, n: number): void {
+  const sum = (counters.get(path) ?? 0) + n;
+  if (sum === 0) counters.delete(path);
+  else counters.set(path, sum);
 }
 
 async function flushEntries<Entry>(

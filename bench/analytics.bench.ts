@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/logger.js';
+import { openStores } from '../src/main.js';
+import { printAnalyticsReport } from './analytics/analytics-report.js';
+import { catchUp } from './analytics/catch-up.js';
+import {
+  helloWorldEntry,
+  serviceEntry,
+  startChildServer,
+} from './analytics/child-server.js';
+import type { ChildServer } from './analytics/child-server.js';
+import { load } from './analytics/query-load.js';
+import type { LoadResult } from './analytics/query-load.js';
+import { readSettings } from './analytics/settings.js';
+import type { Settings } from './analytics/settings.js';
+import {
+  adminName,
+  adminPassword,
+  loadTenant,
+  tenantSlug,
+} from './analytics/tenant-load.js';
+
+const warmupSeconds = 2;
+const queryPaths = [
+  'throughput',
+  'created-vs-resolved',
+  'wip',
+  'cfd',
+  'cycle-time',
+  'lead-time',
+  'time-in-status',
+  'aging',
+];
+
+function progress(line: string): void {
+  console.log(`  ${line}`);
+}
+
+function serviceEnv(dir: string): Record<string, string> {
+  return {
+    HAKKIRI_DATA_DIR: dir,
+    HAKKIRI_PORT: '0',
+    HAKKIRI_LOG_LEVEL: 'info',
+    HAKKIRI_MASTER_KEY: randomBytes(32).toString('base64'),
+    HAKKIRI_SESSION_SECRET: randomBytes(32).toString('base64'),
+  };
+}
+
+/** The range the queries ask for: the last days of the history, in UTC. */
+function rangeQuery(days: number): string {
+  const to = new Date();
+  const from = new Date(to.getTime() - (days - 1) * 86_400_000);
+  const date = (d: Date) => d.toISOString().slice(0, 10);
+
+  return `from=${date(from)}&to=${date(to)}`;
+}
+
+async function login(url: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenant: tenantSlug,
+        username: adminName,
+        password: adminPassword,
+      }),
+    });
+    if (response.status === 201) {
+      return ((await response.json()) as { token: string }).token;
+    }
+    if (attempt > 100) throw new Error(`login answered ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function measureQueries(service: ChildServer, settings: Settings) {
+  const token = await login(service.url);
+  const range = rangeQuery(settings.rangeDays);
+  const measured: { name: string; result: LoadResult }[] = [];
+
+  for (const name of queryPaths) {
+    const url = `${service.url}/v1/analytics/${name}?${range}`;
+    const check = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (check.status !== 200)
+      throw new Error(`${name} answered ${check.status}`);
+
+    progress(`${name}: ${settings.seconds} s at ${settings.rate} req/s`);
+    await load({ url, token, seconds: warmupSeconds, rate: settings.rate });
+    const result = await load({
+      url,
+      token,
+      seconds: settings.seconds,
+      rate: settings.rate,
+    });
+    measured.push({ name, result });
+  }
+
+  return measured;
+}
+
+async function measureHelloWorld(settings: Settings) {
+  const hello = await startChildServer(helloWorldEntry, {});
+  try {
+    await load({ url: hello.url, seconds: warmupSeconds });
+    const flatOut = await load({ url: hello.url, seconds: settings.seconds });
+    const atRate = await load({
+      url: hello.url,
+      seconds: settings.seconds,
+      rate: settings.rate,
+    });
+    return { flatOut, atRate };
+  } finally {
+    await hello.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-analytics-'));
+  const env = serviceEnv(dir);
+  const cpus = os.cpus();
+  console.log(
+    [
+      'Analytics benchmark',
+      `node ${process.version}, ${os.platform()} ${os.arch()}, ` +
+        `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}`,
+      `a tenant of ${settings.items} work items and ${settings.changes} ` +
+        'status changes, in SQLite files in ' +
+        dir,
+      '',
+    ].join('\n'),
+  );
+
+  try {
+    const config = loadConfig(env);
+    const logger = createLogger({ level: 'warn', fd: 2 });
+    const stores = await openStores(config, logger);
+    let events: number;
+    let loaded;
+    let caughtUp;
+    try {
+      progress('loading the log');
+      loaded = await loadTenant(
+        stores,
+        logger,
+        settings.items,
+        settings.changes,
+      );
+      events = Number(await stores.eventStore.headPosition());
+      progress(`catching up on ${events} events`);
+      caughtUp = await catchUp(stores, events);
+    } finally {
+      await stores.close();
+    }
+
+    progress('starting the service');
+    const service = await startChildServer(serviceEntry, env);
+    let queries;
+    try {
+      queries = await measureQueries(service, settings);
+    } finally {
+      await service.stop();
+    }
+    progress('Koa hello world');
+    const hello = await measureHelloWorld(settings);
+
+    printAnalyticsReport({
+      items: settings.items,
+      changes: settings.changes,
+      load: loaded.load,
+      catchUp: caughtUp,
+      rate: settings.rate,
+      rangeDays: settings.rangeDays,
+      queries,
+      helloFlatOut: hello.flatOut,
+      helloAtRate: hello.atRate,
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
