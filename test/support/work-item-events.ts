@@ -102,3 +102,55 @@ export function workflowEvent(
 
 export const itemStream = workItemStreamName;
 export const workflowStream = workflowStreamName;
+
+export type StatusOf = [id: string, name: string, category: StatusCategory];
+
+export const statuses = {
+  toDo: ['1', 'To Do', 'new'],
+  doing: ['2', 'In Progress', 'indeterminate'],
+  review: ['3', 'In Review', 'new'],
+  done: ['4', 'Done', 'done'],
+  wontDo: ['5', "Won't Do", 'done'],
+} satisfies Record<string, StatusOf>;
+
+/**
+ * The events of one item as a sync records them: its transitions, hours
+ * after its creation, then its observation; categories on every event.
+ */
+export function itemEvents(
+  connectionId: string,
+  issueId: string,
+  created: string,
+  moves: [hours: number, to: StatusOf][],
+): FixtureEvent[] {
+  const at = (hours: number) =>
+    new Date(Date.parse(created) + hours * 3_600_000).toISOString();
+  let from: StatusOf = statuses.toDo;
+  const events = moves.map(([hours, to], i) => {
+    const event = statusChangedEvent({
+      connectionId,
+      issueId,
+      changelogId: `${issueId}-${i}`,
+      changedAt: at(hours),
+      from,
+      to,
+    });
+    from = to;
+    return event;
+  });
+  const last = moves[moves.length - 1];
+
+  return [
+    ...events,
+    observedEvent({
+      connectionId,
+      issueId,
+      key: `K-${issueId}`,
+      statusId: from[0],
+      statusName: from[1],
+      statusCategory: from[2],
+      createdAt: created,
+      updatedAt: last ? at(last[0]) : created,
+    }),
+  ];
+}
