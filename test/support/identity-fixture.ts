@@ -80,6 +80,7 @@ export async function identityFixture(
 
   return {
     ...identity,
+    dir,
     store,
     readStore,
     rawStore,

@@ -16,6 +16,15 @@ export interface GenerationRef {
   generation: number;
 }
 
+/**
+ * Only the fields that say whose and which generation: a context that
+ * carries more (the mapping, which names statuses) must not be spread
+ * into a document.
+ */
+function owner({ tenantId, generation }: GenerationRef) {
+  return { tenantId, generation };
+}
+
 /** An item's contribution where it counts; unplaced until observed. */
 export interface PlacedContribution {
   placement: Placement | null;
@@ -166,7 +175,7 @@ function recordWip(
     wipItemsCollection,
     item.id,
     {
-      ...generation,
+      ...owner(generation),
       connectionId: item.connectionId,
       projectIndex: placement.projectIndex,
       issueTypeIndex: placement.issueTypeIndex,
@@ -201,7 +210,7 @@ function recordFallbackUses(
       fallbackUsesCollection,
       fallbackUseId(item.id, statusId),
       {
-        ...generation,
+        ...owner(generation),
         connectionId: item.connectionId,
         statusId,
         itemId: item.id,
