@@ -9,7 +9,7 @@ export const tenantsCollection = 'analytics_tenants';
 export const itemsCollection = 'analytics_items';
 export const catalogsCollection = 'analytics_status_catalogs';
 export const fallbackUsesCollection = 'analytics_fallback_uses';
-export const wipItemsCollection = 'analytics_wip_items';
+export const wipWeeksCollection = 'analytics_wip_weeks';
 export const flowMonthsCollection = 'analytics_flow_months';
 export const stageBalancesCollection = 'analytics_stage_balances';
 export const finishedWeeksCollection = 'analytics_finished_weeks';
@@ -25,7 +25,7 @@ export const generationCollections = [
   itemsCollection,
   catalogsCollection,
   fallbackUsesCollection,
-  wipItemsCollection,
+  wipWeeksCollection,
   flowMonthsCollection,
   stageBalancesCollection,
   finishedWeeksCollection,
@@ -120,14 +120,23 @@ export interface FallbackUseDocument extends GenerationDocument {
   itemId: string;
 }
 
-/** An item in progress now, for the ageing chart. */
-export interface WipItemDocument extends GenerationDocument {
-  connectionId: string;
-  projectIndex: string;
-  issueTypeIndex: string;
-  startedAt: number;
-  /** Sealed: the item's key and its status name. */
-  label: { key: string; status: string };
+export type WipEntry = [
+  startedAt: number,
+  key: string,
+  status: string,
+  connection: number,
+  project: number,
+  issueType: number,
+];
+
+/**
+ * The items in progress now that started in one local week, for the
+ * ageing chart, sealed: keys and status names are the customer's. One
+ * decryption gives a week of them, oldest first.
+ */
+export interface WipWeekDocument extends GenerationDocument {
+  week: number;
+  items: WipEntry[];
 }
 
 export type DayCounts = {
@@ -226,7 +235,7 @@ export const analyticsEncryptedFields: Readonly<
     'requestedMapping',
   ] satisfies (keyof AnalyticsTenantDocument)[],
   [itemsCollection]: ['state'] satisfies (keyof ItemDocument)[],
-  [wipItemsCollection]: ['label'] satisfies (keyof WipItemDocument)[],
+  [wipWeeksCollection]: ['items'] satisfies (keyof WipWeekDocument)[],
   [finishedPointsCollection]: [
     'points',
   ] satisfies (keyof FinishedPointsDocument)[],
@@ -268,16 +277,7 @@ export const analyticsIndexes: Readonly<Record<string, IndexSpec[]>> = {
       ],
     },
   ],
-  [wipItemsCollection]: [
-    {
-      name: 'by_started',
-      fields: [
-        ['tenantId', 1],
-        ['generation', 1],
-        ['startedAt', 1],
-      ],
-    },
-  ],
+  [wipWeeksCollection]: [byWeek],
   [flowMonthsCollection]: [
     {
       name: 'by_month',

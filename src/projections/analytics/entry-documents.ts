@@ -2,6 +2,8 @@ import type { FieldValue, ReadDocument } from '../../ports/read-store.js';
 import type {
   FinishedPoint,
   FinishedPointsDocument,
+  WipEntry,
+  WipWeekDocument,
 } from './analytics-documents.js';
 import type { EntryChanges } from './entry-changes.js';
 import { packNumbers, unpackNumbers } from './packed-numbers.js';
@@ -51,6 +53,18 @@ export const finishedPoints: EntryDocumentKind<FinishedPoint> = {
     const merged = changes.applyTo(points ?? [], what).sort(comparePoints);
 
     return { points: merged };
+  },
+};
+
+/** Oldest first; the key settles items started at the same instant. */
+export const wipItems: EntryDocumentKind<WipEntry> = {
+  merge(stored, changes, what) {
+    const items = (stored as WipWeekDocument | undefined)?.items;
+    const merged = changes
+      .applyTo(items ?? [], what)
+      .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+
+    return { items: merged };
   },
 };
 

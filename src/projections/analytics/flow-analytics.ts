@@ -20,7 +20,7 @@ import {
   stageBalancesCollection,
   statusWeeksCollection,
   tenantsCollection,
-  wipItemsCollection,
+  wipWeeksCollection,
 } from './analytics-documents.js';
 import type {
   AnalyticsTenantDocument,
@@ -30,7 +30,8 @@ import type {
   ScopeFilter,
   StageBalanceDocument,
   StatusWeekDocument,
-  WipItemDocument,
+  WipEntry,
+  WipWeekDocument,
 } from './analytics-documents.js';
 import { calendarOf } from './analytics-projection.js';
 import {
@@ -45,7 +46,7 @@ import {
 import type { DayRange, Interval } from './flow-series.js';
 import { unpackNumbers } from './packed-numbers.js';
 import { recomputationView } from './recomputation-view.js';
-import { tuplesOf } from './entry-documents.js';
+import { tupleWidth } from './entry-documents.js';
 import { GenerationDimensions } from './generation-dimensions.js';
 import type { RecomputationView } from './recomputation-view.js';
 
@@ -235,26 +236,32 @@ export class FlowAnalytics {
     filter: ScopeFilter,
     range: DayRange,
   ): Promise<StatusTimeSummary[]> {
-    const { tuples, dimensions } = await this.entries(
+    const { each, dimensions } = await this.entries(
       statusWeeksCollection,
       view,
       filter,
       range,
     );
     const groups = new Map<
-      string,
+      number,
       { stage: number; status: string; values: number[] }
     >();
-    for (const [status, stage, ms] of tuples) {
-      const key = `${stage}|${status}`;
-      const group = groups.get(key) ?? {
-        stage,
-        status: dimensions.valueOf('statusNames', status),
-        values: [],
-      };
-      group.values.push(ms);
-      groups.set(key, group);
-    }
+    each((packed, at) => {
+      const status = packed[at]!;
+      const stage = packed[at + 1]!;
+      // One row per status and stage.
+      const key = status * stages.length + stage;
+      let group = groups.get(key);
+      if (!group) {
+        group = {
+          stage,
+          status: dimensions.valueOf('statusNames', status),
+          values: [],
+        };
+        groups.set(key, group);
+      }
+      group.values.push(packed[at + 2]!);
+    });
 
     return [...groups.values()]
       .sort((a, b) => a.stage - b.stage || (a.status < b.status ? -1 : 1))
@@ -278,26 +285,52 @@ export class FlowAnalytics {
     range: DayRange,
     now: Date,
   ) {
-    const page = await this.collection<WipItemDocument>(
-      wipItemsCollection,
-    ).find(
-      { tenantId: view.tenantId, generation: view.generation, ...filter },
-      { sort: [['startedAt', 1]], limit: this.agingLimit },
-    );
-    const items: AgingItem[] = page.items.map((doc) => ({
-      key: doc.label.key,
-      status: doc.label.status,
-      startedAt: new Date(doc.startedAt).toISOString(),
-      ageDays: (now.getTime() - doc.startedAt) / dayMs,
-    }));
+    const oldest = await this.oldestInProgress(view, filter);
+    const items: AgingItem[] = oldest
+      .slice(0, this.agingLimit)
+      .map(([startedAt, key, status]) => ({
+        key,
+        status,
+        startedAt: new Date(startedAt).toISOString(),
+        ageDays: (now.getTime() - startedAt) / dayMs,
+      }));
     const cycle = await this.sortedDurations(view, filter, range, 'cycle');
 
     return {
       items,
-      itemsTruncated: page.next !== undefined,
+      itemsTruncated: oldest.length > this.agingLimit,
       p50: inDays(nearestRank(cycle, 50)),
       p85: inDays(nearestRank(cycle, 85)),
     };
+  }
+
+  /** Up to one more than the limit, to tell whether any were left out. */
+  private async oldestInProgress(view: AnalyticsView, filter: ScopeFilter) {
+    const dimensions = await GenerationDimensions.load(
+      this.store,
+      view.tenantId,
+      view.generation,
+    );
+    const place = placeFilter(dimensions, filter);
+    if (place === null) return [];
+    const items: WipEntry[] = [];
+    const weeks = this.collection<WipWeekDocument>(wipWeeksCollection);
+
+    let cursor: string | undefined;
+    do {
+      const page = await weeks.find(
+        { tenantId: view.tenantId, generation: view.generation },
+        { sort: [['week', 1]], limit: 8, ...(cursor && { cursor }) },
+      );
+      for (const doc of page.items) {
+        for (const item of doc.items) {
+          if (place(item[3], item[4], item[5])) items.push(item);
+        }
+      }
+      cursor = items.length <= this.agingLimit ? page.next : undefined;
+    } while (cursor);
+
+    return items;
   }
 
   private async durations(
@@ -332,24 +365,26 @@ export class FlowAnalytics {
     range: DayRange,
     duration: Duration,
   ): Promise<Float64Array> {
-    const { tuples } = await this.entries(
+    const { each } = await this.entries(
       finishedWeeksCollection,
       view,
       filter,
       range,
     );
-    const at = duration === 'cycle' ? 1 : 2;
+    const offset = duration === 'cycle' ? 1 : 2;
     const values: number[] = [];
-    for (const tuple of tuples) {
-      if (tuple[at] >= 0) values.push(tuple[at]);
-    }
+    each((packed, at) => {
+      const value = packed[at + offset]!;
+      if (value >= 0) values.push(value);
+    });
 
     return Float64Array.from(values).sort();
   }
 
   /**
-   * The packed entries of the weeks of the range, kept when their day is
-   * in range and their place passes the filter.
+   * The packed entries of the weeks of the range: `each` visits those
+   * whose day is in range and whose place passes the filter, with the
+   * index their seven numbers start at.
    */
   private async entries(
     collection: string,
@@ -367,17 +402,22 @@ export class FlowAnalytics {
       view.generation,
     );
     const place = placeFilter(dimensions, filter);
-    const tuples = docs.flatMap((doc) =>
-      tuplesOf(unpackNumbers(doc.entries)).filter(
-        ([, , , day, connection, project, issueType]) =>
-          day >= range.from &&
-          day <= range.to &&
-          place !== null &&
-          place(connection, project, issueType),
-      ),
-    );
+    const each = (visit: (packed: Float64Array, at: number) => void) => {
+      if (place === null) return;
+      for (const doc of docs) {
+        const packed = unpackNumbers(doc.entries);
+        for (let at = 0; at + tupleWidth <= packed.length; at += tupleWidth) {
+          const day = packed[at + 3]!;
+          const kept =
+            day >= range.from &&
+            day <= range.to &&
+            place(packed[at + 4]!, packed[at + 5]!, packed[at + 6]!);
+          if (kept) visit(packed, at);
+        }
+      }
+    };
 
-    return { tuples, dimensions };
+    return { each, dimensions };
   }
 
   /** Up to one more point than the limit, to tell whether any were left out. */
@@ -404,7 +444,7 @@ export class FlowAnalytics {
     do {
       const page = await weeks.find(weekFilter(view, range), {
         sort: [['week', -1]],
-        limit: 2,
+        limit: 8,
         ...(cursor && { cursor }),
       });
       for (const doc of page.items) {

@@ -1,7 +1,4 @@
-import {
-  fallbackUsesCollection,
-  wipItemsCollection,
-} from './analytics-documents.js';
+import { fallbackUsesCollection } from './analytics-documents.js';
 import {
   counterDifference,
   counterRef,
@@ -81,7 +78,8 @@ export function recordItemChange(
   }
 
   if (wipOf(before) !== wipOf(after)) {
-    recordWip(pending, generation, item, after, position);
+    recordWip(pending, generation, before, -1, position);
+    recordWip(pending, generation, after, 1, position);
   }
   recordFallbackUses(pending, generation, item, before, after, position);
 }
@@ -160,28 +158,19 @@ function wipOf({ placement, contribution }: PlacedContribution): string {
 function recordWip(
   pending: PendingWrites,
   generation: GenerationRef,
-  item: { id: string; connectionId: string },
-  after: PlacedContribution,
+  placed: PlacedContribution,
+  n: 1 | -1,
   position: bigint,
 ): void {
-  const { wip } = after.contribution;
-  const placement = after.placement;
-  if (wip === null || placement === null) {
-    pending.setDerived(wipItemsCollection, item.id, null, position);
-    return;
-  }
+  const { wip } = placed.contribution;
+  const place = placeOf(placed.placement);
+  if (wip === null || place === null) return;
 
-  pending.setDerived(
-    wipItemsCollection,
-    item.id,
-    {
-      ...owner(generation),
-      connectionId: item.connectionId,
-      projectIndex: placement.projectIndex,
-      issueTypeIndex: placement.issueTypeIndex,
-      startedAt: wip.startedAt,
-      label: { key: placement.key, status: wip.status },
-    },
+  pending.wip(
+    generation,
+    wip.day,
+    [wip.startedAt, placed.placement!.key, wip.status, ...place],
+    n,
     position,
   );
 }

@@ -45,7 +45,7 @@ export interface ItemContribution {
   counters: Map<string, number>;
   finished: FinishedAt | null;
   statusTimes: StatusTimeEntry[];
-  wip: { startedAt: number; status: string } | null;
+  wip: { startedAt: number; day: CivilDay; status: string } | null;
 }
 
 export const noContribution: ItemContribution = {
@@ -100,7 +100,11 @@ export function contributionOf(
       : [],
     wip:
       timings.current.stage === 'in_progress' && timings.startedAt !== null
-        ? { startedAt: timings.startedAt, status: timings.current.status ?? '' }
+        ? {
+            startedAt: timings.startedAt,
+            day: calendar.dayOf(timings.startedAt),
+            status: timings.current.status ?? '',
+          }
         : null,
   };
 }

@@ -20,10 +20,11 @@ import {
   stageBalancesCollection,
   statusWeeksCollection,
   tenantsCollection,
+  wipWeeksCollection,
 } from './analytics-documents.js';
-import type { FinishedPoint } from './analytics-documents.js';
+import type { FinishedPoint, WipEntry } from './analytics-documents.js';
 import { EntryChanges } from './entry-changes.js';
-import { finishedPoints, packedEntries } from './entry-documents.js';
+import { finishedPoints, packedEntries, wipItems } from './entry-documents.js';
 import type {
   EntryDocumentKind,
   FinishedTuple,
@@ -83,6 +84,13 @@ export type FinishedEntry = [
   ...place: EntryPlace,
 ];
 
+export type WipItemEntry = [
+  startedAt: number,
+  key: string,
+  status: string,
+  ...place: EntryPlace,
+];
+
 export type StatusTimeEntry = [
   status: string,
   stage: Stage,
@@ -113,6 +121,7 @@ export class PendingWrites {
   private readonly balances = new Map<string, CounterWrite>();
   private readonly finishedWeeks = new Map<string, EntryWrite<FinishedEntry>>();
   private readonly statusWeeks = new Map<string, EntryWrite<StatusTimeEntry>>();
+  private readonly wipWeeks = new Map<string, EntryWrite<WipItemEntry>>();
   /** By collection, then document id. */
   private readonly derived = new Map<string, Map<string, DocumentWrite>>();
   private readonly sources = new Map<string, Map<string, DocumentWrite>>();
@@ -176,6 +185,17 @@ export class PendingWrites {
     );
   }
 
+  /** Adds or removes an item in progress, by the week it started. */
+  wip(
+    generation: GenerationRef,
+    day: CivilDay,
+    entry: WipItemEntry,
+    n: number,
+    at: bigint,
+  ): void {
+    weekWrite(this.wipWeeks, generation, day, at).changes.change(entry, n);
+  }
+
   /** A document derived from an item: its ageing entry or a fallback use. */
   setDerived(
     collection: string,
@@ -203,6 +223,7 @@ export class PendingWrites {
       this.balances,
       this.finishedWeeks,
       this.statusWeeks,
+      this.wipWeeks,
     ];
     for (const writes of entries as Map<string, { meta: Meta }>[]) {
       for (const [key, write] of writes) {
@@ -250,6 +271,7 @@ export class PendingWrites {
       packedEntries,
       numbered.statuses,
     );
+    await flushEntries(store, wipWeeksCollection, wipItems, numbered.wip);
     await flushDocuments(store, this.derived);
     await flushDocuments(store, this.sources, sourceOrder);
   }
@@ -326,6 +348,22 @@ export class PendingWrites {
       });
       if (write.position > last) last = write.position;
     }
+    const wip = new Map<string, EntryWrite<WipEntry>>();
+    for (const [id, write] of this.wipWeeks) {
+      const place = placeNumbers(await dimensionsOf(write.meta));
+      wip.set(id, {
+        ...write,
+        changes: write.changes.map(
+          ([startedAt, key, status, ...where]): WipEntry => [
+            startedAt,
+            key,
+            status,
+            ...place(where),
+          ],
+        ),
+      });
+      if (write.position > last) last = write.position;
+    }
     for (const write of [...this.months.values(), ...this.balances.values()]) {
       const place = placeNumbers(await dimensionsOf(write.meta));
       for (const { place: where } of write.places.values()) place(where);
@@ -335,7 +373,7 @@ export class PendingWrites {
       await sealed(() => dimensions.save(store, last));
     }
 
-    return { finished, points, statuses, dimensionsOf };
+    return { finished, points, statuses, wip, dimensionsOf };
   }
 }
 
