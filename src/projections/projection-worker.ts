@@ -78,11 +78,9 @@ export class ProjectionWorker {
         concatMap((batch) => {
           // Where the store allows, the batch's documents and its
           // checkpoint commit together.
-          this.inFlight = this.options.readStore
-            .inBatch((store) => this.applyBatch(batch, store))
-            .catch((error: unknown) =>
-              this.fail(failureOf(error, 'batch_failed')),
-            );
+          this.inFlight = this.options.readStore.inBatch((store) =>
+            this.applyBatch(batch, store),
+          );
           return from(this.inFlight);
         }),
       )
@@ -133,21 +131,21 @@ export class ProjectionWorker {
     let failure: ProjectionFailure | undefined;
 
     const applying = await this.options.projection.openBatch(store);
-    try {
-      for (const message of batch) {
-        if (message.kind === 'caught-up') {
-          caughtUp = true;
-          continue;
-        }
-
-        failure = await this.applyEvent(message.event, applying);
-        if (failure) break;
-        position = message.event.position;
+    for (const message of batch) {
+      if (message.kind === 'caught-up') {
+        caughtUp = true;
+        continue;
       }
-    } finally {
-      // What the events before a failing one changed is kept. A finish
-      // that throws rolls the whole batch back, where the store can.
-      await applying.finish();
+
+      failure = await this.applyEvent(message.event, applying);
+      if (failure) break;
+      position = message.event.position;
+    }
+    // What the events before a failing one changed is kept.
+    const unfinished = await this.finish(applying);
+    if (unfinished) {
+      this.fail(unfinished);
+      return;
     }
 
     if (failure) {
@@ -163,6 +161,22 @@ export class ProjectionWorker {
     }
     const events = batch.filter((m) => m.kind === 'event').length;
     if (position !== undefined && events > 0) this.onBatch?.(events, position);
+  }
+
+  /**
+   * Writes what the batch's events changed. When that fails, the batch
+   * stores no checkpoint: its events are applied again on restart, and
+   * the projection's own guards skip what did land.
+   */
+  private async finish(
+    applying: ProjectionBatch,
+  ): Promise<ProjectionFailure | undefined> {
+    try {
+      await applying.finish();
+      return undefined;
+    } catch (error) {
+      return failureOf(error, 'batch_failed');
+    }
   }
 
   private async applyEvent(

@@ -16,6 +16,7 @@ export const finishedWeeksCollection = 'analytics_finished_weeks';
 export const finishedPointsCollection = 'analytics_finished_points';
 export const statusWeeksCollection = 'analytics_status_weeks';
 export const dimensionsCollection = 'analytics_dimensions';
+export const flushMarksCollection = 'analytics_flush_marks';
 
 /**
  * The collections that hold one generation of a tenant's read models:
@@ -32,6 +33,7 @@ export const generationCollections = [
   finishedPointsCollection,
   statusWeeksCollection,
   dimensionsCollection,
+  flushMarksCollection,
 ] as const;
 
 export const analyticsCollections = [

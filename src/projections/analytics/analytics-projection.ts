@@ -25,6 +25,7 @@ import type {
 } from './analytics-documents.js';
 import { AnalyticsCoordination } from './analytics-coordination.js';
 import { AnalyticsSession } from './analytics-session.js';
+import { FlushMarks, liveFlushMark } from './flush-marks.js';
 import type { GenerationContext } from './analytics-session.js';
 import { newAnalyticsTenant, withSettings } from './analytics-tenant.js';
 import type { SettingsChange } from './analytics-tenant.js';
@@ -136,21 +137,32 @@ interface TenantRecord {
   changed: boolean;
 }
 
-/** One batch of the live projection. */
+/**
+ * One batch of the live projection. It flushes once, at the end, unless
+ * it replays a flush that did not finish: then it flushes where that one
+ * ended, too (see FlushMarks).
+ */
 class LiveBatch {
-  private readonly session: AnalyticsSession;
-  private readonly tenants = new Map<string, TenantRecord>();
+  private session: AnalyticsSession;
+  private tenants = new Map<string, TenantRecord>();
+  private readonly marks: FlushMarks;
+  /** Where the last flush ended, once read; null until then. */
+  private marked: bigint | undefined | null = null;
+  private cutAt: bigint | undefined;
+  private flushed: bigint | undefined;
   lastPosition: bigint | undefined;
   askedForWork = false;
 
   constructor(private readonly store: ReadStore) {
     this.session = new AnalyticsSession(store);
+    this.marks = new FlushMarks(store, liveFlushMark);
   }
 
   async apply(recorded: RecordedEvent): Promise<void> {
     const decoded = codec.decode(recorded);
     if (decoded.kind !== 'event') return;
 
+    await this.cutBefore(recorded.position);
     try {
       await this.applyEvent(decoded.event, recorded);
     } catch (error) {
@@ -161,7 +173,12 @@ class LiveBatch {
     this.lastPosition = recorded.position;
   }
 
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    const to = this.lastPosition;
+    if (to === undefined || to === this.flushed) return;
+
+    if (this.marked === null) this.marked = await this.marks.load();
+    if (to !== this.marked) await this.marks.mark(to);
     for (const record of this.tenants.values()) {
       if (!record.changed || record.applied === null) continue;
       this.session.pending.setSource(
@@ -171,8 +188,25 @@ class LiveBatch {
         record.applied,
       );
     }
+    await this.session.flush();
 
-    return this.session.flush();
+    this.flushed = to;
+    this.marked = to;
+  }
+
+  /** Flushes first where an unfinished flush of these events ended. */
+  private async cutBefore(position: bigint): Promise<void> {
+    if (this.marked === null) {
+      this.marked = await this.marks.load();
+      const replaying = this.marked !== undefined && position <= this.marked;
+      this.cutAt = replaying ? this.marked : undefined;
+    }
+    if (this.cutAt === undefined || position <= this.cutAt) return;
+
+    await this.flush();
+    this.cutAt = undefined;
+    this.session = new AnalyticsSession(this.store);
+    this.tenants = new Map();
   }
 
   private async applyEvent(

@@ -17,6 +17,7 @@ import {
 } from './analytics-projection.js';
 import type { AnalyticsProjection } from './analytics-projection.js';
 import { AnalyticsSession } from './analytics-session.js';
+import { FlushMarks, recomputationFlushMark } from './flush-marks.js';
 
 export interface RecomputationOptions {
   eventStore: EventStore;
@@ -158,33 +159,54 @@ export class TenantRecomputations {
       tenant.requestedMapping,
     );
     const session = new AnalyticsSession(store);
+    const owner = {
+      tenantId: tenant.tenantId,
+      generation: tenant.requested.generation,
+    };
+    const marks = new FlushMarks(store, recomputationFlushMark(owner), owner);
+    const marked = await marks.load();
 
     let after = progress.after === null ? undefined : BigInt(progress.after);
+    // A slice that did not finish writing is replayed to where it ended,
+    // whatever the live position and the time: see FlushMarks.
+    const redo =
+      marked !== undefined && marked > (after ?? 0n) ? marked : undefined;
     let eventsDone = progress.eventsDone;
-    let caughtUp = limit === undefined || (after ?? 0n) >= limit;
+    let caughtUp =
+      redo === undefined && (limit === undefined || (after ?? 0n) >= limit);
     const deadline = performance.now() + this.sliceMs;
     if (!caughtUp) {
       const log = this.options.eventStore.readAll({
         ...(after !== undefined && { after }),
-        maxCount: this.sliceEvents,
+        ...(redo === undefined && { maxCount: this.sliceEvents }),
       });
       for await (const recorded of log) {
-        if (recorded.position > limit!) {
-          caughtUp = true;
+        if (
+          redo !== undefined
+            ? recorded.position > redo
+            : recorded.position > limit!
+        ) {
+          caughtUp = redo === undefined;
           break;
         }
         after = recorded.position;
-        if (recorded.metadata.tenantId !== tenant.tenantId) continue;
-
-        const fact = decodeFact(recorded);
-        if (!fact) continue;
-        await session.applyFact(context, fact, recorded.position);
-        eventsDone += 1;
-        if (performance.now() > deadline) break;
+        if (recorded.metadata.tenantId === tenant.tenantId) {
+          const fact = decodeFact(recorded);
+          if (fact) {
+            await session.applyFact(context, fact, recorded.position);
+            eventsDone += 1;
+          }
+        }
+        if (redo === undefined ? performance.now() > deadline : after >= redo) {
+          break;
+        }
       }
       // Past the live position, at it, or at the end of the log.
-      caughtUp ||= (after ?? 0n) >= limit! || (await this.atEnd(after));
+      caughtUp ||=
+        (limit !== undefined && (after ?? 0n) >= limit) ||
+        (await this.atEnd(after));
     }
+    if (after !== undefined && after !== marked) await marks.mark(after);
     await session.flush();
 
     return {
