@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logger.js';
 import { openStores } from '../src/main.js';
 import { printAnalyticsReport } from './analytics/analytics-report.js';
-import { catchUp } from './analytics/catch-up.js';
+import { catchUp, decodeOnlyCatchUp } from './analytics/catch-up.js';
 import {
   helloWorldEntry,
   serviceEntry,
@@ -110,11 +110,16 @@ async function measureHelloWorld(settings: Settings) {
   const hello = await startChildServer(helloWorldEntry, {});
   try {
     await load({ url: hello.url, seconds: warmupSeconds });
-    const flatOut = await load({ url: hello.url, seconds: settings.seconds });
+    const flatOut = await load({
+      url: hello.url,
+      seconds: settings.seconds,
+      cpuSeconds: hello.cpuSeconds,
+    });
     const atRate = await load({
       url: hello.url,
       seconds: settings.seconds,
       rate: settings.rate,
+      cpuSeconds: hello.cpuSeconds,
     });
     return { flatOut, atRate };
   } finally {
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-analytics-'));
   const env = serviceEnv(dir);
   const cpus = os.cpus();
+  const loadAtStart = os.loadavg()[0]!;
   console.log(
     [
       'Analytics benchmark',
@@ -146,6 +152,7 @@ async function main(): Promise<void> {
     let events: number;
     let loaded;
     let caughtUp;
+    let decodedOnly;
     try {
       progress('loading the log');
       loaded = await loadTenant(
@@ -155,6 +162,8 @@ async function main(): Promise<void> {
         settings.changes,
       );
       events = Number(await stores.eventStore.headPosition());
+      progress(`baseline: a projection that only decodes, ${events} events`);
+      decodedOnly = await decodeOnlyCatchUp(stores, events);
       progress(`catching up on ${events} events`);
       caughtUp = await catchUp(stores, events);
     } finally {
@@ -177,6 +186,8 @@ async function main(): Promise<void> {
       changes: settings.changes,
       load: loaded.load,
       catchUp: caughtUp,
+      decodeOnly: decodedOnly,
+      loadAverage: [loadAtStart, os.loadavg()[0]!],
       rate: settings.rate,
       rangeDays: settings.rangeDays,
       queries,

@@ -8,6 +8,10 @@ export interface AnalyticsResults {
   changes: number;
   load: Timing;
   catchUp: Timing;
+  /** The runner with a projection that decodes the events and no more. */
+  decodeOnly: Timing;
+  /** The one-minute load average at the start and at the end. */
+  loadAverage: [number, number];
   rate: number;
   rangeDays: number;
   queries: { name: string; result: LoadResult }[];
@@ -29,8 +33,9 @@ function ms(value: number): string {
 }
 
 function eventTable(results: AnalyticsResults): string[] {
-  const { catchUp, load } = results;
+  const { catchUp, load, decodeOnly } = results;
   const rate = perSecond(catchUp);
+  const share = rate / perSecond(decodeOnly);
 
   return formatTable(
     [
@@ -43,6 +48,15 @@ function eventTable(results: AnalyticsResults): string[] {
         `>= ${integer.format(catchUpTarget)}/s`,
         verdict(rate >= catchUpTarget),
       ],
+      [
+        'baseline: runner, a projection that only decodes',
+        integer.format(decodeOnly.count),
+        `${decodeOnly.seconds.toFixed(1)} s`,
+        `${integer.format(perSecond(decodeOnly))} events/s`,
+        '',
+        '',
+      ],
+      ['catch-up / baseline', '', '', `${(share * 100).toFixed(1)}%`, '', ''],
       [
         'log load, encrypting SQLite store',
         integer.format(load.count),
@@ -64,6 +78,7 @@ function queryTable(results: AnalyticsResults): string[] {
     ms(result.p50),
     ms(result.p99),
     ms(result.max),
+    result.cpuMs === undefined ? '' : `${result.cpuMs.toFixed(2)} ms`,
     integer.format(result.failed),
     target ? `< ${p99TargetMs} ms` : '',
     target ? verdict(result.p99 < p99TargetMs && result.failed === 0) : '',
@@ -105,7 +120,10 @@ function queryTable(results: AnalyticsResults): string[] {
 }
 
 export function printAnalyticsReport(results: AnalyticsResults): void {
+  const [start, end] = results.loadAverage;
   const lines = [
+    '',
+    `load average: ${start.toFixed(1)} at the start, ${end.toFixed(1)} at the end`,
     '',
     ...eventTable(results),
     '',

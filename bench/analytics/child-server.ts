@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -8,6 +9,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 /** A server in a process of its own, found at the URL it logs. */
 export interface ChildServer {
   url: string;
+  /** CPU time the process has used so far, in seconds (Linux only). */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function startChildServer(
 
   return {
     url,
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -35,6 +39,22 @@ export async function startChildServer(
       await exited;
     },
   };
+}
+
+/** Clock ticks per second of /proc's counters: 100 on Linux. */
+const ticksPerSecond = 100;
+
+/** User and system time of a process, from /proc/<pid>/stat. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name, in parentheses, may hold spaces: count after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 function listeningUrl(child: ChildProcess): Promise<string> {

@@ -9,6 +9,8 @@ export interface LoadResult {
   /** Requests per second achieved. */
   rate: number;
   failed: number;
+  /** The server's CPU time per answer, in ms, when it could be read. */
+  cpuMs?: number;
 }
 
 export interface LoadOptions {
@@ -18,10 +20,13 @@ export interface LoadOptions {
   /** Requests per second across all connections; none for flat out. */
   rate?: number;
   connections?: number;
+  /** The server's CPU time so far, in seconds, to charge per answer. */
+  cpuSeconds?: () => number | undefined;
 }
 
 /** Runs autocannon against one URL and sums up what it measured. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
+  const cpuBefore = options.cpuSeconds?.();
   const result = await autocannon({
     url: options.url,
     duration: options.seconds,
@@ -32,7 +37,14 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     }),
   });
 
+  const cpuAfter = options.cpuSeconds?.();
+  const cpuMs =
+    cpuBefore === undefined || cpuAfter === undefined
+      ? undefined
+      : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.requests.total);
+
   return {
+    ...(cpuMs !== undefined && { cpuMs }),
     requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
