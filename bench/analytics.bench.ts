@@ -51,13 +51,27 @@ function serviceEnv(dir: string): Record<string, string> {
   };
 }
 
-/** The range the queries ask for: the last days of the history, in UTC. */
-function rangeQuery(days: number): string {
-  const to = new Date();
-  const from = new Date(to.getTime() - (days - 1) * 86_400_000);
+/**
+ * The range the queries ask for: `days` ending `back` days before the
+ * last day of the history, in UTC.
+ */
+function rangeQuery(days: number, back = 0): string {
+  const day = 86_400_000;
+  const to = new Date(Date.now() - back * day);
+  const from = new Date(to.getTime() - (days - 1) * day);
   const date = (d: Date) => d.toISOString().slice(0, 10);
 
   return `from=${date(from)}&to=${date(to)}`;
+}
+
+/** Ranges that end on each of the last two years' days in turn. */
+function rotatingRanges(days: number): () => string {
+  let back = 0;
+
+  return () => {
+    back = (back + 1) % (730 - days);
+    return rangeQuery(days, back);
+  };
 }
 
 async function login(url: string): Promise<string> {
@@ -82,7 +96,11 @@ async function login(url: string): Promise<string> {
 async function measureQueries(service: ChildServer, settings: Settings) {
   const token = await login(service.url);
   const range = rangeQuery(settings.rangeDays);
-  const measured: { name: string; result: LoadResult }[] = [];
+  const measured: {
+    name: string;
+    result: LoadResult;
+    varied: LoadResult;
+  }[] = [];
 
   for (const name of queryPaths) {
     const url = `${service.url}/v1/analytics/${name}?${range}`;
@@ -92,15 +110,18 @@ async function measureQueries(service: ChildServer, settings: Settings) {
     if (check.status !== 200)
       throw new Error(`${name} answered ${check.status}`);
 
-    progress(`${name}: ${settings.seconds} s at ${settings.rate} req/s`);
-    await load({ url, token, seconds: warmupSeconds, rate: settings.rate });
-    const result = await load({
+    progress(`${name}: ${settings.seconds} s at ${settings.rate} req/s, twice`);
+    const at = { token, rate: settings.rate, cpuSeconds: service.cpuSeconds };
+    await load({ ...at, url, seconds: warmupSeconds });
+    const result = await load({ ...at, url, seconds: settings.seconds });
+    const ranges = rotatingRanges(settings.rangeDays);
+    const varied = await load({
+      ...at,
       url,
-      token,
       seconds: settings.seconds,
-      rate: settings.rate,
+      nextPath: () => `/v1/analytics/${name}?${ranges()}`,
     });
-    measured.push({ name, result });
+    measured.push({ name, result, varied });
   }
 
   return measured;

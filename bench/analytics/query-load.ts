@@ -22,6 +22,8 @@ export interface LoadOptions {
   connections?: number;
   /** The server's CPU time so far, in seconds, to charge per answer. */
   cpuSeconds?: () => number | undefined;
+  /** A path for each request in turn, instead of the URL's own. */
+  nextPath?: () => string;
 }
 
 /** Runs autocannon against one URL and sums up what it measured. */
@@ -32,6 +34,17 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     duration: options.seconds,
     connections: options.connections ?? 10,
     ...(options.rate && { overallRate: options.rate }),
+    ...(options.nextPath && {
+      requests: [
+        {
+          method: 'GET' as const,
+          setupRequest: (request) => ({
+            ...request,
+            path: options.nextPath!(),
+          }),
+        },
+      ],
+    }),
     ...(options.token && {
       headers: { authorization: `Bearer ${options.token}` },
     }),

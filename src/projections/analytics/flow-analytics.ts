@@ -45,6 +45,7 @@ import {
 } from './flow-series.js';
 import type { DayRange, Interval } from './flow-series.js';
 import { unpackNumbers } from './packed-numbers.js';
+import { AnswerCache } from './answer-cache.js';
 import { recomputationView } from './recomputation-view.js';
 import { tupleWidth } from './entry-documents.js';
 import { GenerationDimensions } from './generation-dimensions.js';
@@ -52,11 +53,16 @@ import type { RecomputationView } from './recomputation-view.js';
 
 const dayMs = 86_400_000;
 
-/** The generation a tenant's queries read, and its calendar. */
+/**
+ * The generation a tenant's queries read, its calendar, and how far it
+ * has got: answers are reused for the same view, so take one per query.
+ */
 export interface AnalyticsView {
   tenantId: string;
   generation: number;
   calendar: LocalCalendar;
+  /** The last log position applied to the tenant's analytics. */
+  version: string;
 }
 
 export interface DurationSummary {
@@ -98,6 +104,8 @@ export interface FlowAnalyticsOptions {
   pointsLimit?: number;
   /** Most items of the ageing chart: the oldest. */
   agingLimit?: number;
+  /** Answers kept for reuse while the read models stay as they are. */
+  cacheEntries?: number;
 }
 
 type Duration = 'cycle' | 'lead';
@@ -111,6 +119,7 @@ type Duration = 'cycle' | 'lead';
 export class FlowAnalytics {
   readonly pointsLimit: number;
   readonly agingLimit: number;
+  private readonly cache: AnswerCache;
 
   constructor(
     private readonly store: ReadStore,
@@ -118,6 +127,7 @@ export class FlowAnalytics {
   ) {
     this.pointsLimit = options.pointsLimit ?? 1000;
     this.agingLimit = options.agingLimit ?? 500;
+    this.cache = new AnswerCache(options.cacheEntries ?? 256);
   }
 
   /** The generation to read; a tenant with no analytics reads an empty one. */
@@ -132,6 +142,7 @@ export class FlowAnalytics {
       tenantId,
       generation: settings.generation,
       calendar: calendarOf(settings.timeZone),
+      version: tenant?.appliedPosition ?? 'none',
     };
   }
 
@@ -152,17 +163,24 @@ export class FlowAnalytics {
     range: DayRange,
     interval: Interval,
   ) {
-    const { spans, days } = await this.dailySeries(
+    return this.cached(
       view,
-      filter,
-      range,
-      interval,
-    );
+      'throughput',
+      [filter, range, interval],
+      async () => {
+        const { spans, days } = await this.dailySeries(
+          view,
+          filter,
+          range,
+          interval,
+        );
 
-    return unlessAllZero(
-      summedSeries(spans, days, ['throughput'] as const).map(
-        ({ start, throughput }) => ({ start, count: throughput }),
-      ),
+        return unlessAllZero(
+          summedSeries(spans, days, ['throughput'] as const).map(
+            ({ start, throughput }) => ({ start, count: throughput }),
+          ),
+        );
+      },
     );
   }
 
@@ -172,15 +190,22 @@ export class FlowAnalytics {
     range: DayRange,
     interval: Interval,
   ) {
-    const { spans, days } = await this.dailySeries(
+    return this.cached(
       view,
-      filter,
-      range,
-      interval,
-    );
+      'createdVsResolved',
+      [filter, range, interval],
+      async () => {
+        const { spans, days } = await this.dailySeries(
+          view,
+          filter,
+          range,
+          interval,
+        );
 
-    return unlessAllZero(
-      summedSeries(spans, days, ['created', 'resolved'] as const),
+        return unlessAllZero(
+          summedSeries(spans, days, ['created', 'resolved'] as const),
+        );
+      },
     );
   }
 
@@ -190,24 +215,26 @@ export class FlowAnalytics {
     range: DayRange,
     interval: Interval,
   ) {
-    const { spans, days, covered, parts } = await this.dailySeries(
-      view,
-      filter,
-      range,
-      interval,
-    );
-    if (!covered) return [];
+    return this.cached(view, 'cfd', [filter, range, interval], async () => {
+      const { spans, days, covered, parts } = await this.dailySeries(
+        view,
+        filter,
+        range,
+        interval,
+      );
+      if (!covered) return [];
 
-    const balance = await this.collection<StageBalanceDocument>(
-      stageBalancesCollection,
-    ).get(generationIdOf(view.tenantId, view.generation));
-    const opening = openingCounts(
-      balance ? parts(balance) : [],
-      days,
-      covered.from,
-    );
+      const balance = await this.collection<StageBalanceDocument>(
+        stageBalancesCollection,
+      ).get(generationIdOf(view.tenantId, view.generation));
+      const opening = openingCounts(
+        balance ? parts(balance) : [],
+        days,
+        covered.from,
+      );
 
-    return unlessAllZero(stageSeries(spans, days, opening));
+      return unlessAllZero(stageSeries(spans, days, opening));
+    });
   }
 
   async wip(
@@ -216,19 +243,25 @@ export class FlowAnalytics {
     range: DayRange,
     interval: Interval,
   ) {
-    const series = await this.cfd(view, filter, range, interval);
+    return this.cached(view, 'wip', [filter, range, interval], async () => {
+      const series = await this.cfd(view, filter, range, interval);
 
-    return unlessAllZero(
-      series.map(({ start, in_progress }) => ({ start, count: in_progress })),
-    );
+      return unlessAllZero(
+        series.map(({ start, in_progress }) => ({ start, count: in_progress })),
+      );
+    });
   }
 
   cycleTime(view: AnalyticsView, filter: ScopeFilter, range: DayRange) {
-    return this.durations(view, filter, range, 'cycle');
+    return this.cached(view, 'cycleTime', [filter, range], () =>
+      this.durations(view, filter, range, 'cycle'),
+    );
   }
 
   leadTime(view: AnalyticsView, filter: ScopeFilter, range: DayRange) {
-    return this.durations(view, filter, range, 'lead');
+    return this.cached(view, 'leadTime', [filter, range], () =>
+      this.durations(view, filter, range, 'lead'),
+    );
   }
 
   async timeInStatus(
@@ -236,46 +269,48 @@ export class FlowAnalytics {
     filter: ScopeFilter,
     range: DayRange,
   ): Promise<StatusTimeSummary[]> {
-    const { each, dimensions } = await this.entries(
-      statusWeeksCollection,
-      view,
-      filter,
-      range,
-    );
-    const groups = new Map<
-      number,
-      { stage: number; status: string; values: number[] }
-    >();
-    each((packed, at) => {
-      const status = packed[at]!;
-      const stage = packed[at + 1]!;
-      // One row per status and stage.
-      const key = status * stages.length + stage;
-      let group = groups.get(key);
-      if (!group) {
-        group = {
-          stage,
-          status: dimensions.valueOf('statusNames', status),
-          values: [],
-        };
-        groups.set(key, group);
-      }
-      group.values.push(packed[at + 2]!);
-    });
-
-    return [...groups.values()]
-      .sort((a, b) => a.stage - b.stage || (a.status < b.status ? -1 : 1))
-      .map(({ stage, status, values }) => {
-        const sorted = Float64Array.from(values).sort();
-        return {
-          status,
-          stage: stages[stage]!,
-          items: sorted.length,
-          meanDays: inDays(mean(sorted)),
-          p50Days: inDays(nearestRank(sorted, 50)),
-          p85Days: inDays(nearestRank(sorted, 85)),
-        };
+    return this.cached(view, 'timeInStatus', [filter, range], async () => {
+      const { each, dimensions } = await this.entries(
+        statusWeeksCollection,
+        view,
+        filter,
+        range,
+      );
+      const groups = new Map<
+        number,
+        { stage: number; status: string; values: number[] }
+      >();
+      each((packed, at) => {
+        const status = packed[at]!;
+        const stage = packed[at + 1]!;
+        // One row per status and stage.
+        const key = status * stages.length + stage;
+        let group = groups.get(key);
+        if (!group) {
+          group = {
+            stage,
+            status: dimensions.valueOf('statusNames', status),
+            values: [],
+          };
+          groups.set(key, group);
+        }
+        group.values.push(packed[at + 2]!);
       });
+
+      return [...groups.values()]
+        .sort((a, b) => a.stage - b.stage || (a.status < b.status ? -1 : 1))
+        .map(({ stage, status, values }) => {
+          const sorted = Float64Array.from(values).sort();
+          return {
+            status,
+            stage: stages[stage]!,
+            items: sorted.length,
+            meanDays: inDays(mean(sorted)),
+            p50Days: inDays(nearestRank(sorted, 50)),
+            p85Days: inDays(nearestRank(sorted, 85)),
+          };
+        });
+    });
   }
 
   /** The items in progress now, oldest first, and the cycle-time percentiles. */
@@ -285,23 +320,50 @@ export class FlowAnalytics {
     range: DayRange,
     now: Date,
   ) {
-    const oldest = await this.oldestInProgress(view, filter);
-    const items: AgingItem[] = oldest
-      .slice(0, this.agingLimit)
-      .map(([startedAt, key, status]) => ({
-        key,
-        status,
-        startedAt: new Date(startedAt).toISOString(),
-        ageDays: (now.getTime() - startedAt) / dayMs,
-      }));
-    const cycle = await this.sortedDurations(view, filter, range, 'cycle');
+    const { oldest, ...summary } = await this.cached(
+      view,
+      'aging',
+      [filter, range],
+      async () => {
+        const oldest = await this.oldestInProgress(view, filter);
+        const cycle = await this.sortedDurations(view, filter, range, 'cycle');
+        return {
+          oldest: oldest.slice(0, this.agingLimit),
+          itemsTruncated: oldest.length > this.agingLimit,
+          p50: inDays(nearestRank(cycle, 50)),
+          p85: inDays(nearestRank(cycle, 85)),
+        };
+      },
+    );
+    const items: AgingItem[] = oldest.map(([startedAt, key, status]) => ({
+      key,
+      status,
+      startedAt: new Date(startedAt).toISOString(),
+      ageDays: (now.getTime() - startedAt) / dayMs,
+    }));
 
-    return {
-      items,
-      itemsTruncated: oldest.length > this.agingLimit,
-      p50: inDays(nearestRank(cycle, 50)),
-      p85: inDays(nearestRank(cycle, 85)),
-    };
+    return { items, ...summary };
+  }
+
+  /**
+   * An answer as it was worked out for the same question, if the tenant's
+   * read models have not changed since.
+   */
+  private cached<Answer>(
+    view: AnalyticsView,
+    query: string,
+    question: unknown[],
+    work: () => Promise<Answer>,
+  ): Promise<Answer> {
+    const key = JSON.stringify([
+      view.tenantId,
+      view.generation,
+      view.version,
+      query,
+      ...question,
+    ]);
+
+    return this.cache.answer(key, work);
   }
 
   /** Up to one more than the limit, to tell whether any were left out. */
