@@ -24,6 +24,7 @@ import {
 } from './analytics-documents.js';
 import type {
   AnalyticsTenantDocument,
+  FinishedPoint,
   FinishedPointsDocument,
   FinishedWeekDocument,
   FlowMonthDocument,
@@ -496,39 +497,42 @@ export class FlowAnalytics {
     );
     const place = placeFilter(dimensions, filter);
     if (place === null) return [];
-    const points: DurationSummary['points'] = [];
     const wanted = this.pointsLimit + 1;
     const weeks = this.collection<FinishedPointsDocument>(
       finishedPointsCollection,
     );
+    // Newest first, while there are too few: turned round at the end.
+    const latest: FinishedPoint[] = [];
 
     let cursor: string | undefined;
     do {
       const page = await weeks.find(weekFilter(view, range), {
         sort: [['week', -1]],
-        limit: 8,
+        limit: 3,
         ...(cursor && { cursor }),
       });
       for (const doc of page.items) {
-        const week = doc.points
-          .filter(
-            ([, cycleMs, , , day, connection, project, issueType]) =>
-              day >= range.from &&
-              day <= range.to &&
-              (duration === 'lead' || cycleMs >= 0) &&
-              place(connection, project, issueType),
-          )
-          .map(([finishedAt, cycleMs, leadMs, key]) => ({
-            key,
-            finishedAt: new Date(finishedAt).toISOString(),
-            days: (duration === 'cycle' ? cycleMs : leadMs) / dayMs,
-          }));
-        points.unshift(...week);
+        for (let i = doc.points.length - 1; i >= 0; i--) {
+          const point = doc.points[i]!;
+          const [, cycleMs, , , day, connection, project, issueType] = point;
+          const kept =
+            day >= range.from &&
+            day <= range.to &&
+            (duration === 'lead' || cycleMs >= 0) &&
+            place(connection, project, issueType);
+          if (kept) latest.push(point);
+          if (latest.length === wanted) break;
+        }
+        if (latest.length === wanted) break;
       }
-      cursor = points.length < wanted ? page.next : undefined;
+      cursor = latest.length < wanted ? page.next : undefined;
     } while (cursor);
 
-    return points.slice(-wanted);
+    return latest.reverse().map(([finishedAt, cycleMs, leadMs, key]) => ({
+      key,
+      finishedAt: new Date(finishedAt).toISOString(),
+      days: (duration === 'cycle' ? cycleMs : leadMs) / dayMs,
+    }));
   }
 
   private async dailySeries(
