@@ -2,7 +2,9 @@ import { TenantAdministration } from '../../src/commands/identity/tenant-adminis
 import { UserAdministration } from '../../src/commands/identity/user-administration.js';
 import { Argon2PasswordHasher } from '../../src/crypto/argon2-password-hasher.js';
 import {
+  issueTypeIndexInput,
   issueTypeIndexPurpose,
+  projectIndexInput,
   projectIndexPurpose,
 } from '../../src/domain/work-item/work-item-indexes.js';
 import { workflowStreamName } from '../../src/domain/work-item/work-item-events.js';
@@ -77,10 +79,12 @@ export async function loadTenant(
     end: Date.now(),
     connectionId,
     projectIndexes: await Promise.all(
-      projects.map((p) => index(projectIndexPurpose, p)),
+      projects.map((p) => index(projectIndexPurpose, projectIndexInput(p))),
     ),
     issueTypeIndexes: await Promise.all(
-      issueTypes.map((t) => index(issueTypeIndexPurpose, t)),
+      issueTypes.map((t) =>
+        index(issueTypeIndexPurpose, issueTypeIndexInput(t)),
+      ),
     ),
   };
   const metadata = {

@@ -5,7 +5,9 @@ import {
 } from '../../domain/analytics/civil-day.js';
 import type { CivilDay } from '../../domain/analytics/civil-day.js';
 import {
+  issueTypeIndexInput,
   issueTypeIndexPurpose,
+  projectIndexInput,
   projectIndexPurpose,
 } from '../../domain/work-item/work-item-indexes.js';
 import type { ScopeFilter } from '../../projections/analytics/analytics-documents.js';
@@ -93,10 +95,16 @@ async function filterOf(
   return {
     ...(query.connection !== undefined && { connectionId: query.connection }),
     ...(query.project !== undefined && {
-      projectIndex: await index(projectIndexPurpose, query.project),
+      projectIndex: await index(
+        projectIndexPurpose,
+        projectIndexInput(query.project),
+      ),
     }),
     ...(query.issueType !== undefined && {
-      issueTypeIndex: await index(issueTypeIndexPurpose, query.issueType),
+      issueTypeIndex: await index(
+        issueTypeIndexPurpose,
+        issueTypeIndexInput(query.issueType),
+      ),
     }),
   };
 }

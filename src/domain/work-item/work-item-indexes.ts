@@ -1,9 +1,16 @@
 /**
- * The purposes of the blind indexes a work-item observation carries. The
- * writer computes `projectIndex` from the project key and
- * `issueTypeIndex` from the issue type name, both exactly as Jira gives
- * them, under the tenant's index key; the analytics filters compute the
- * same from what the analyst asks for.
+ * The blind indexes a work-item observation carries, as the writer makes
+ * them (under the tenant's index key): the project key in any case, the
+ * issue type name exactly. The analytics filters make the same from what
+ * the analyst asks for.
  */
-export const projectIndexPurpose = 'work-item.project-key';
-export const issueTypeIndexPurpose = 'work-item.issue-type-name';
+export const projectIndexPurpose = 'work-item-project';
+export const issueTypeIndexPurpose = 'work-item-issue-type';
+
+export function projectIndexInput(projectKey: string): string {
+  return projectKey.toUpperCase();
+}
+
+export function issueTypeIndexInput(issueTypeName: string): string {
+  return issueTypeName;
+}

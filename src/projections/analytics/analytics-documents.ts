@@ -105,13 +105,16 @@ export interface ItemDocument extends GenerationDocument {
   appliedPosition: string | null;
 }
 
-/** A connection's knowledge of status categories, apart from events. */
+/**
+ * A connection's knowledge of status categories, apart from events. Lists
+ * of objects, not of pairs: FerretDB stores no arrays inside arrays.
+ */
 export interface CatalogDocument extends GenerationDocument {
   connectionId: string;
   /** The last workflow observed: status id and category. */
-  workflow: [statusId: string, category: StatusCategory][];
+  workflow: { id: string; category: StatusCategory }[];
   /** The newest category each status was observed in, and when. */
-  learnt: [statusId: string, category: StatusCategory, at: number][];
+  learnt: { id: string; category: StatusCategory; at: number }[];
   appliedPosition: string | null;
 }
 

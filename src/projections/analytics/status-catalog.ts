@@ -30,9 +30,9 @@ export function catalogFromDocument(doc: CatalogDocument): StatusCatalog {
   return {
     id: doc._id,
     connectionId: doc.connectionId,
-    workflow: new Map(doc.workflow),
+    workflow: new Map(doc.workflow.map(({ id, category }) => [id, category])),
     learnt: new Map(
-      doc.learnt.map(([id, category, at]) => [id, { category, at }]),
+      doc.learnt.map(({ id, category, at }) => [id, { category, at }]),
     ),
     applied: doc.appliedPosition === null ? null : BigInt(doc.appliedPosition),
   };
@@ -41,12 +41,12 @@ export function catalogFromDocument(doc: CatalogDocument): StatusCatalog {
 export function catalogFields(catalog: StatusCatalog) {
   return {
     connectionId: catalog.connectionId,
-    workflow: [...catalog.workflow],
-    learnt: [...catalog.learnt].map(([id, { category, at }]) => [
+    workflow: [...catalog.workflow].map(([id, category]) => ({ id, category })),
+    learnt: [...catalog.learnt].map(([id, { category, at }]) => ({
       id,
       category,
       at,
-    ]),
+    })),
     appliedPosition: catalog.applied?.toString() ?? null,
   };
 }

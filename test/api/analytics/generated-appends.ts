@@ -1,6 +1,8 @@
 import { parseJiraTimestamp } from '../../../src/commands/jira/jira-issue.js';
 import {
+  issueTypeIndexInput,
   issueTypeIndexPurpose,
+  projectIndexInput,
   projectIndexPurpose,
 } from '../../../src/domain/work-item/work-item-indexes.js';
 import type { BlindIndex } from '../../../src/ports/blind-index.js';
@@ -59,12 +61,12 @@ export async function generatedAppends(
         projectIndex: await blindIndex.ofTenantValue(
           tenantId,
           projectIndexPurpose,
-          item.project,
+          projectIndexInput(item.project),
         ),
         issueTypeIndex: await blindIndex.ofTenantValue(
           tenantId,
           issueTypeIndexPurpose,
-          item.issueType,
+          issueTypeIndexInput(item.issueType),
         ),
         statusId: status.id,
         statusName: status.name,

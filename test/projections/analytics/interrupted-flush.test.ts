@@ -13,7 +13,7 @@ import type {
 import { analyticsCollections } from '../../../src/projections/analytics/analytics-documents.js';
 import { AnalyticsProjection } from '../../../src/projections/analytics/analytics-projection.js';
 import { SqliteReadStore } from '../../../src/storage/sqlite/sqlite-read-store.js';
-import type { FixtureEvent } from '../../support/analytics-fixture.js';
+import { recordedEvents } from '../../support/recorded-events.js';
 import {
   itemEvents,
   itemStream,
@@ -67,29 +67,6 @@ class DyingStore implements ReadStore {
   async close(): Promise<void> {}
 }
 
-function recorded(
-  appends: { stream: string; events: FixtureEvent[] }[],
-): RecordedEvent[] {
-  let position = 0n;
-  return appends.flatMap(({ stream, events }) =>
-    events.map((event, revision) => ({
-      id: `event-${++position}`,
-      streamName: stream,
-      revision: BigInt(revision),
-      position,
-      type: event.type,
-      data: event.data,
-      metadata: {
-        tenantId: 'tenant-1',
-        correlationId: 'c',
-        causationId: 'c',
-        schemaVersion: 1,
-      },
-      recordedAt: new Date(0),
-    })),
-  );
-}
-
 async function apply(store: ReadStore, events: RecordedEvent[]): Promise<void> {
   const projection = new AnalyticsProjection();
   const batch = await projection.openBatch(store);
@@ -128,7 +105,7 @@ function withoutZeros(value: unknown): unknown {
 
 describe('an analytics batch that dies half-way through writing', function () {
   const { doing, review, done, toDo } = statuses;
-  const events = recorded(
+  const events = recordedEvents(
     [
       [
         [1, doing],
