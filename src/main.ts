@@ -12,10 +12,11 @@ import { checkTransport } from './config/transport-settings.js';
 import type { TlsFiles } from './config/transport-settings.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './ports/logger.js';
+import { TenantRecomputations } from './projections/analytics/tenant-recomputations.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { serviceApi } from './service-api.js';
 import type { ApiFactory, BackgroundWork } from './service-api.js';
-import { openStores, projections } from './service-stores.js';
+import { openStores } from './service-stores.js';
 import type { OpenStores } from './service-stores.js';
 
 export interface RunningService extends Omit<OpenStores, 'close'> {
@@ -38,15 +39,23 @@ export async function startService(
   checkTransport(config);
 
   const stores = await openStores(config, logger);
-  const { eventStore, readStore, close } = stores;
+  const { eventStore, readStore, close, serviceProjections } = stores;
   const runner = new ProjectionRunner({
     eventStore,
     readStore,
     logger,
-    projections,
+    projections: serviceProjections.all,
   });
   await runner.start();
+  const recomputations = new TenantRecomputations({
+    eventStore,
+    readStore,
+    projection: serviceProjections.analytics,
+    logger,
+  });
+  recomputations.start();
   const closeStores = async () => {
+    await recomputations.stop();
     await runner.stop();
     await close();
   };

@@ -1,3 +1,5 @@
+import { analyticsRoutes } from './api/analytics/analytics-routes.js';
+import { analyticsServices } from './api/analytics/analytics-services.js';
 import { connectionRoutes } from './api/connections/connection-routes.js';
 import { connectionServices } from './api/connections/connection-services.js';
 import { identityRoutes } from './api/identity/identity-routes.js';
@@ -22,7 +24,6 @@ import { ProjectionWatermark } from './projections/projection-watermark.js';
 import { ReadModelSnapshots } from './projections/snapshots/read-model-snapshots.js';
 import { SnapshotDirectory } from './projections/snapshots/snapshot-directory.js';
 import { snapshotProjectionName } from './projections/snapshots/snapshot-projection.js';
-import { tenantProjections } from './service-stores.js';
 import type { OpenStores } from './service-stores.js';
 
 /** What the API is built from once the stores are open. */
@@ -55,7 +56,8 @@ export type ApiFactory = (
 
 /**
  * Sessions, users and the tenant's account; connections, their sync and
- * webhooks; and the work items they bring, over the open stores.
+ * webhooks; the work items they bring and their flow analytics; and
+ * snapshots, over the open stores.
  */
 export const serviceApi: ApiFactory = (parts) => {
   const { config, logger, eventStore, readStore, encryption } = parts;
@@ -89,6 +91,12 @@ export const serviceApi: ApiFactory = (parts) => {
     syncIntervalMs: config.syncIntervalMs,
   });
 
+  const analytics = analyticsServices({
+    eventStore,
+    readStore,
+    logger,
+    blindIndex: encryption.blindIndex,
+  });
   const snapshots = snapshotServices(parts, identity);
 
   return {
@@ -97,6 +105,7 @@ export const serviceApi: ApiFactory = (parts) => {
       ...snapshotRoutes(snapshots),
       ...connectionRoutes(connections),
       ...workItemRoutes(connections),
+      ...analyticsRoutes(analytics),
       ...webhookRoutes({
         directory: connections.directory,
         ingestion: connections.webhooks,
@@ -167,6 +176,7 @@ export function retention(
   },
 ) {
   const { config, logger, eventStore, readStore } = parts;
+  const { tenant, analytics } = parts.serviceProjections;
   const restores = new RestoreGate(readStore);
   const directory = new SnapshotDirectory(readStore);
   const administration = new SnapshotAdministration({
@@ -174,12 +184,13 @@ export function retention(
     logger,
     copies: new ReadModelSnapshots({
       runner: parts.runner,
-      projections: tenantProjections,
+      projections: tenant,
       storedReadModels: parts.storedReadModels,
       readModels: readStore,
       vault: parts.snapshotVault,
       eventStore,
       logger,
+      holdWriters: (work) => analytics.coordination.exclusive(work),
     }),
     restores,
     retentionDays: config.snapshotRetentionDays,

@@ -7,6 +7,7 @@ import type { EventStore } from './ports/event-store.js';
 import type { KeyStore } from './ports/key-store.js';
 import type { Logger } from './ports/logger.js';
 import type { ReadStore } from './ports/read-store.js';
+import { AnalyticsProjection } from './projections/analytics/analytics-projection.js';
 import { connectionProjection } from './projections/connections/connection-projection.js';
 import { webhookSecretProjection } from './projections/connections/webhook-secret-projection.js';
 import { identityProjection } from './projections/identity/identity-projection.js';
@@ -22,19 +23,28 @@ import { SqliteEventStore } from './storage/sqlite/sqlite-event-store.js';
 import { SqliteKeyStore } from './storage/sqlite/sqlite-key-store.js';
 import { SqliteReadStore } from './storage/sqlite/sqlite-read-store.js';
 
-/** The projections that keep the tenants' read models. */
-export const tenantProjections: Projection[] = [
-  identityProjection,
-  connectionProjection,
-  webhookSecretProjection,
-  workItemProjection,
-];
+/** The projections of one service, made for it. */
+export interface ServiceProjections {
+  /** Those that keep the tenants' read models: what a snapshot holds. */
+  tenant: Projection[];
+  /** Every projection the runner runs. */
+  all: Projection[];
+  /** Takes turns with the recomputations of its own process only. */
+  analytics: AnalyticsProjection;
+}
 
-/** Every projection; snapshots hold the tenant's, not their own list. */
-export const projections: Projection[] = [
-  ...tenantProjections,
-  snapshotProjection,
-];
+export function serviceProjections(): ServiceProjections {
+  const analytics = new AnalyticsProjection();
+  const tenant = [
+    identityProjection,
+    connectionProjection,
+    webhookSecretProjection,
+    workItemProjection,
+    analytics,
+  ];
+
+  return { tenant, all: [...tenant, snapshotProjection], analytics };
+}
 
 /** Config refuses to start production without HAKKIRI_MASTER_KEY. */
 function masterKeysOf(config: Config, logger: Logger): MasterKeys {
@@ -64,6 +74,7 @@ export interface OpenStores {
   /** Where snapshot copies are kept, each chunk sealed. */
   snapshotVault: ReadStore;
   encryption: TenantEncryption;
+  serviceProjections: ServiceProjections;
   close(): Promise<void>;
 }
 
@@ -93,12 +104,13 @@ export async function openStores(
 
     const encryption = new TenantEncryption(new Keyring(keyStore, masterKeys));
     await encryption.keyring.createServiceKeys();
+    const projections = serviceProjections();
 
     return {
       eventStore: encryption.events(eventStore),
       readStore: encryption.readModels(
         readStore,
-        encryptedCollections(projections),
+        encryptedCollections(projections.all),
       ),
       storedReadModels: readStore,
       snapshotVault: encryption.readModels(
@@ -106,6 +118,7 @@ export async function openStores(
         new Map(Object.entries(snapshotVaultEncryptedFields)),
       ),
       encryption,
+      serviceProjections: projections,
       close: closeAll,
     };
   } catch (error) {

@@ -6,7 +6,7 @@ import type { Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
-import { openStores, projections } from '../../src/service-stores.js';
+import { openStores } from '../../src/service-stores.js';
 import type { OpenStores } from '../../src/service-stores.js';
 import { timeOnce } from '../measure.js';
 import type { Timing } from '../measure.js';
@@ -52,7 +52,7 @@ export async function openBenchService(
     eventStore: stores.eventStore,
     readStore: stores.readStore,
     logger,
-    projections,
+    projections: stores.serviceProjections.all,
   });
 
   const tenantOf = async (items: number) => {

@@ -17,7 +17,7 @@ import type { Logger } from '../ports/logger.js';
 import { IdentityDirectory } from '../projections/identity/identity-directory.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { retention } from '../service-api.js';
-import { openStores, projections } from '../service-stores.js';
+import { openStores } from '../service-stores.js';
 import type { OpenStores } from '../service-stores.js';
 
 const usage = `Usage:
@@ -159,7 +159,7 @@ async function sweepRetention(
     eventStore: stores.eventStore,
     readStore: stores.readStore,
     logger,
-    projections,
+    projections: stores.serviceProjections.all,
   });
   const { sweep } = retention({ ...stores, config, logger, runner });
   const report = await sweep.sweep();

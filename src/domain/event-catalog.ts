@@ -1,9 +1,11 @@
+import { statusMappingEvents } from './analytics/status-mapping-events.js';
 import type { EventDefinition } from './event-codec.js';
 import { loginAttemptEvents } from './identity/login-attempt-events.js';
 import { sessionEvents } from './identity/session-events.js';
 import { userEvents } from './identity/user-events.js';
 import { connectionEvents } from './connection/connection-events.js';
 import { tenantEvents } from './tenant/tenant-events.js';
+import { tenantSettingsEvents } from './tenant/tenant-settings-events.js';
 import {
   workflowEvents,
   workItemEvents,
@@ -18,6 +20,8 @@ export const eventCatalog: readonly EventDefinition<string, unknown>[] = [
   ...connectionEvents,
   ...workItemEvents,
   ...workflowEvents,
+  ...statusMappingEvents,
+  ...tenantSettingsEvents,
 ];
 
 /** What the encrypting event store needs to know of each event type. */

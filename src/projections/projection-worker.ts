@@ -12,7 +12,7 @@ import type { ReadStore } from '../ports/read-store.js';
 import { Checkpoints } from './checkpoints.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { LogHead } from './log-head.js';
-import type { Projection } from './projection.js';
+import type { Projection, ProjectionBatch } from './projection.js';
 import type {
   ProjectionFailure,
   ProjectionState,
@@ -184,7 +184,9 @@ export class ProjectionWorker {
     const { projection } = this.options;
     let position = this.checkpoint.position;
     let caughtUp = false;
+    let failure: ProjectionFailure | undefined;
 
+    const applying = await projection.openBatch(store);
     for (const message of batch) {
       if (message.kind === 'caught-up') {
         caughtUp = true;
@@ -201,14 +203,25 @@ export class ProjectionWorker {
       const recorded = message.event;
       if (projection.handles(recorded.type)) {
         try {
-          await projection.apply(recorded, store);
+          await applying.apply(recorded);
         } catch (error) {
-          await this.stopAt(position, handlerFailure(error, recorded), store);
-          return;
+          failure = handlerFailure(error, recorded);
+          break;
         }
         this.applied += 1;
       }
       position = recorded.position;
+    }
+    // What the events before a failing one changed is kept.
+    const unfinished = await this.finish(applying);
+    if (unfinished) {
+      this.fail(unfinished);
+      return;
+    }
+
+    if (failure) {
+      if (await this.storeCheckpoint(position, store)) this.fail(failure);
+      return;
     }
 
     if (!(await this.storeCheckpoint(position, store))) return;
@@ -221,13 +234,20 @@ export class ProjectionWorker {
     if (position !== undefined && events > 0) this.onBatch?.(events, position);
   }
 
-  /** The events before the failing one are applied: keep them, then stop. */
-  private async stopAt(
-    position: bigint | undefined,
-    failure: ProjectionFailure,
-    store: ReadStore,
-  ): Promise<void> {
-    if (await this.storeCheckpoint(position, store)) this.fail(failure);
+  /**
+   * Writes what the batch's events changed. When that fails, the batch
+   * stores no checkpoint: its events are applied again on restart, and
+   * the projection's own guards skip what did land.
+   */
+  private async finish(
+    applying: ProjectionBatch,
+  ): Promise<ProjectionFailure | undefined> {
+    try {
+      await applying.finish();
+      return undefined;
+    } catch (error) {
+      return failureOf(error, 'batch_failed');
+    }
   }
 
   /** False when the projection had to stop instead. */

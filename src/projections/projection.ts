@@ -37,6 +37,22 @@ export interface ProjectionDefinition<Event extends DomainEvent> {
 }
 
 /**
+ * The events of one batch, applied one by one and written when the batch
+ * finishes, before its checkpoint is stored. A projection that keeps
+ * the batch's changes in memory writes each document once per batch.
+ */
+export interface ProjectionBatch {
+  /**
+   * Decodes and applies one event of a handled type. Throws the codec's
+   * EventSchemaError or whatever the handler throws; the events before it
+   * still count.
+   */
+  apply(recorded: RecordedEvent): Promise<void>;
+  /** Writes what the applied events changed; called once, always. */
+  finish(): Promise<void>;
+}
+
+/**
  * A projection as the runner sees it, with its event types erased, so
  * projections over different event sets can run side by side.
  */
@@ -48,11 +64,8 @@ export interface Projection {
   /** The event types it has handlers for; it reads no others. */
   readonly types: ReadonlySet<string>;
   handles(type: string): boolean;
-  /**
-   * Decodes and applies one event of a handled type. Throws the codec's
-   * EventSchemaError or whatever the handler throws.
-   */
-  apply(recorded: RecordedEvent, store: ReadStore): Promise<void>;
+  /** Starts a batch whose writes go through the given store. */
+  openBatch(store: ReadStore): Promise<ProjectionBatch>;
 }
 
 export function defineProjection<Event extends DomainEvent>(
@@ -73,20 +86,33 @@ export function defineProjection<Event extends DomainEvent>(
     encrypted: definition.encrypted ?? {},
     types,
     handles: (type) => types.has(type),
-    apply: (recorded, store) => {
-      try {
-        return applyHandler(handlers, definition.codec, recorded, store);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
+    // Each handler writes as it goes: nothing is left for the end.
+    openBatch: async (store) => ({
+      apply: (recorded) =>
+        applyEvent(handlers, definition.codec, recorded, store),
+      finish: async () => {},
+    }),
   };
 }
 
 /**
  * Not async: an async wrapper would add a promise and a suspended frame
- * to every event, and a runner catching up applies millions of them.
+ * to every event, and a runner catching up applies millions of them. A
+ * codec's throw becomes a rejection all the same.
  */
+function applyEvent<Event extends DomainEvent>(
+  handlers: Record<string, ProjectionHandler<Event> | undefined>,
+  codec: EventCodec<Event>,
+  recorded: RecordedEvent,
+  store: ReadStore,
+): Promise<void> {
+  try {
+    return applyHandler(handlers, codec, recorded, store);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 function applyHandler<Event extends DomainEvent>(
   handlers: Record<string, ProjectionHandler<Event> | undefined>,
   codec: EventCodec<Event>,

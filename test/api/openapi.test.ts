@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 
+import { analyticsRoutes } from '../../src/api/analytics/analytics-routes.js';
+import { analyticsServices } from '../../src/api/analytics/analytics-services.js';
 import { buildApi } from '../../src/api/app.js';
 import { identityRoutes } from '../../src/api/identity/identity-routes.js';
 import type { Api } from '../../src/api/app.js';
@@ -169,9 +171,18 @@ describe("the OpenAPI document of the service's own routes", function () {
 
   before(async function () {
     fixture = await identityFixture();
+    const analytics = analyticsServices({
+      eventStore: fixture.store,
+      readStore: fixture.readStore,
+      logger: silentLogger(),
+      blindIndex: fixture.encryption.blindIndex,
+    });
     api = buildApi({
       logger: silentLogger(),
-      routes: identityRoutes(fixture, 'https://hakkiri.example'),
+      routes: [
+        ...identityRoutes(fixture, 'https://hakkiri.example'),
+        ...analyticsRoutes(analytics),
+      ],
       authenticator: fixture.authenticator,
     });
   });
@@ -188,6 +199,35 @@ describe("the OpenAPI document of the service's own routes", function () {
       '/v1/users/{id}',
       '/v1/account/network',
     );
+  });
+
+  it('describes every analytics route, and how its percentiles are ranked', function () {
+    const queries = [
+      'throughput',
+      'created-vs-resolved',
+      'wip',
+      'cfd',
+      'cycle-time',
+      'lead-time',
+      'time-in-status',
+      'aging',
+    ];
+
+    expect(undocumented(api)).to.deep.equal([]);
+    expect(api.document.paths).to.include.keys(
+      ...queries.map((query) => `/v1/analytics/${query}`),
+      '/v1/analytics/status-mapping',
+      '/v1/account/settings',
+    );
+    for (const query of [
+      'cycle-time',
+      'lead-time',
+      'time-in-status',
+      'aging',
+    ]) {
+      const get = api.document.paths![`/v1/analytics/${query}`]!.get!;
+      expect(get.description, query).to.contain('nearest-rank method');
+    }
   });
 
   it('lists 429 on login and 404 on a user', function () {

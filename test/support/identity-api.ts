@@ -4,9 +4,12 @@ import type { Server } from 'node:http';
 
 import { buildApi } from '../../src/api/app.js';
 import { identityRoutes } from '../../src/api/identity/identity-routes.js';
+import type { RouteDefinition } from '../../src/api/route-definition.js';
 import type { Logger } from '../../src/ports/logger.js';
+import type { Projection } from '../../src/projections/projection.js';
 import { silentLogger } from '../../src/logger.js';
 import { identityFixture } from './identity-fixture.js';
+import type { IdentityFixture } from './identity-fixture.js';
 
 export const password = 'correct horse battery';
 
@@ -22,15 +25,27 @@ export interface Answer {
   body: Record<string, unknown>;
 }
 
+/** More of the service beside identity: its projections and routes. */
+export interface ApiExtension {
+  projections: Projection[];
+  routes(fixture: IdentityFixture): RouteDefinition[];
+}
+
 /**
  * The identity API over real stores on an ephemeral port, with two
  * tenants: acme (admin alice) and globex (admin gina).
  */
-export async function identityApi(logger: Logger = silentLogger()) {
-  const f = await identityFixture(logger);
+export async function identityApi(
+  logger: Logger = silentLogger(),
+  extension?: ApiExtension,
+) {
+  const f = await identityFixture(logger, extension?.projections);
   const { app } = buildApi({
     logger,
-    routes: identityRoutes(f, 'https://hakkiri.example/'),
+    routes: [
+      ...identityRoutes(f, 'https://hakkiri.example/'),
+      ...(extension?.routes(f) ?? []),
+    ],
     authenticator: f.authenticator,
   });
   const server = await listen(app.callback());

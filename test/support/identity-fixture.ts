@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/logger.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { identityProjection } from '../../src/projections/identity/identity-projection.js';
 import { encryptedCollections } from '../../src/projections/projection.js';
+import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.js';
 import { SqliteKeyStore } from '../../src/storage/sqlite/sqlite-key-store.js';
@@ -31,8 +32,13 @@ export class TestClock {
 /**
  * The identity services over real, encrypting SQLite stores, a real
  * argon2 hasher and a running identity projection, in a temporary folder.
+ * More projections, such as the analytics, may run beside it.
  */
-export async function identityFixture(logger: Logger = silentLogger()) {
+export async function identityFixture(
+  logger: Logger = silentLogger(),
+  moreProjections: Projection[] = [],
+) {
+  const projections = [identityProjection, ...moreProjections];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-identity-'));
   const rawStore = new SqliteEventStore({
     file: path.join(dir, 'events.sqlite'),
@@ -48,13 +54,13 @@ export async function identityFixture(logger: Logger = silentLogger()) {
   const store = encryption.events(rawStore);
   const readStore = encryption.readModels(
     rawReadStore,
-    encryptedCollections([identityProjection]),
+    encryptedCollections(projections),
   );
   const runner = new ProjectionRunner({
     eventStore: store,
     readStore,
     logger,
-    projections: [identityProjection],
+    projections,
     batchMs: 5,
   });
   await runner.start();
@@ -74,6 +80,7 @@ export async function identityFixture(logger: Logger = silentLogger()) {
 
   return {
     ...identity,
+    dir,
     store,
     readStore,
     rawStore,

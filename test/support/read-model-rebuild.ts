@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { TenantEncryption } from '../../src/crypto/tenant-encryption.js';
-import type { EventStore } from '../../src/ports/event-store.js';
+import type { EventStore, RecordedEvent } from '../../src/ports/event-store.js';
+import { replayThrough } from '../../src/projections/replay.js';
 import type { ReadDocument, ReadStore } from '../../src/ports/read-store.js';
 import { encryptedCollections } from '../../src/projections/projection.js';
 import type { Projection } from '../../src/projections/projection.js';
@@ -57,13 +58,11 @@ export async function cleanRebuild(
   upTo?: bigint,
 ): Promise<TenantModels> {
   return withScratchStore(models, async (store) => {
-    for await (const event of eventStore.readAll()) {
-      if (upTo !== undefined && event.position > upTo) break;
-      for (const projection of models.projections) {
-        if (projection.handles(event.type))
-          await projection.apply(event, store);
-      }
-    }
+    await replayThrough(
+      models.projections,
+      upToPosition(eventStore, upTo),
+      store,
+    );
 
     return tenantModels(store, tenantId, models);
   });
@@ -104,5 +103,15 @@ async function withScratchStore<Result>(
   } finally {
     await raw.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function* upToPosition(
+  eventStore: EventStore,
+  upTo: bigint | undefined,
+): AsyncIterable<RecordedEvent> {
+  for await (const event of eventStore.readAll()) {
+    if (upTo !== undefined && event.position > upTo) return;
+    yield event;
   }
 }

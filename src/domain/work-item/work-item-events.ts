@@ -131,3 +131,8 @@ export const workItemStreamName = (connectionId: string, issueId: string) =>
 /** The statuses of a connection's workflows, as last observed. */
 export const workflowStreamName = (connectionId: string) =>
   `workflow-${connectionId}`;
+
+/** The facts of work that sync and webhooks record: items and workflows. */
+export const workFactEvents = [...workItemEvents, ...workflowEvents] as const;
+
+export type WorkFact = WorkItemEvent | WorkflowEvent;

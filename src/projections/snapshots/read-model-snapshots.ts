@@ -1,4 +1,4 @@
-import type { EventStore } from '../../ports/event-store.js';
+import type { EventStore, RecordedEvent } from '../../ports/event-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ReadStore } from '../../ports/read-store.js';
 import type {
@@ -6,6 +6,7 @@ import type {
   SnapshotCopy,
 } from '../../ports/snapshot-copies.js';
 import type { Projection } from '../projection.js';
+import { replayThrough } from '../replay.js';
 import type { ProjectionRunner } from '../projection-runner.js';
 import { SnapshotVault } from './snapshot-vault.js';
 import type { CopiedDocument } from './snapshot-vault.js';
@@ -22,6 +23,12 @@ export interface ReadModelSnapshotsOptions {
   vault: ReadStore;
   eventStore: EventStore;
   logger: Logger;
+  /**
+   * Holds off the writers of tenant read models that run beside the
+   * runner (the analytics recomputations) while documents are copied or
+   * replaced. None when absent.
+   */
+  holdWriters?: <Result>(work: () => Promise<Result>) => Promise<Result>;
 }
 
 const pageSize = 1000;
@@ -48,11 +55,13 @@ export class ReadModelSnapshots implements SnapshotCopies {
     expiresAt: Date,
   ): Promise<SnapshotCopy> {
     return this.options.runner.atOnePosition(async (position) => {
-      const written = await this.vault.write(
-        tenantId,
-        snapshotId,
-        expiresAt,
-        this.documentsOf(tenantId),
+      const written = await this.held(() =>
+        this.vault.write(
+          tenantId,
+          snapshotId,
+          expiresAt,
+          this.documentsOf(tenantId),
+        ),
       );
 
       return { position: position ?? 0n, ...written };
@@ -65,11 +74,18 @@ export class ReadModelSnapshots implements SnapshotCopies {
     position: bigint,
   ): Promise<bigint | undefined> {
     return this.options.runner.atOnePosition(async (head) => {
-      await this.replaceDocuments(tenantId, snapshotId);
+      await this.held(() => this.replaceDocuments(tenantId, snapshotId));
       await this.catchUp(tenantId, position, head);
 
       return head;
     });
+  }
+
+  /** Inside the runner's hold, so the projections are never held off. */
+  private held<Result>(work: () => Promise<Result>): Promise<Result> {
+    const { holdWriters } = this.options;
+
+    return holdWriters ? holdWriters(work) : work();
   }
 
   /** Erases the copy, and the freed pages that held it. */
@@ -127,15 +143,21 @@ export class ReadModelSnapshots implements SnapshotCopies {
     const { eventStore, projections, readModels } = this.options;
 
     const events = eventStore.readAll(after > 0n ? { after } : {});
-    for await (const event of events) {
-      if (event.position > head) break;
-      if (event.metadata.tenantId !== tenantId) continue;
+    await replayThrough(
+      projections,
+      tenantEvents(events, tenantId, head),
+      readModels,
+    );
+  }
+}
 
-      for (const projection of projections) {
-        if (projection.handles(event.type)) {
-          await projection.apply(event, readModels);
-        }
-      }
-    }
+async function* tenantEvents(
+  events: AsyncIterable<RecordedEvent>,
+  tenantId: string,
+  head: bigint,
+): AsyncIterable<RecordedEvent> {
+  for await (const event of events) {
+    if (event.position > head) return;
+    if (event.metadata.tenantId === tenantId) yield event;
   }
 }

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 
 import { RestoreGate } from '../../../src/commands/snapshots/restore-gate.js';
 import { signatureOf } from '../../../src/commands/webhooks/webhook-signature.js';
-import { tenantProjections } from '../../../src/service-stores.js';
+import { serviceProjections } from '../../../src/service-stores.js';
 import { JiraDouble } from '../../doubles/jira/jira-double.js';
 import { webhookFixture } from '../../support/jira-fixtures.js';
 import {
@@ -57,7 +57,7 @@ describe('snapshots API', function () {
   });
 
   const models = () => ({
-    projections: tenantProjections,
+    projections: serviceProjections().tenant,
     encryption: api.service.encryption,
   });
 

@@ -4,7 +4,6 @@ import { RetentionSweep } from '../../../src/commands/retention/retention-sweep.
 import { RestoreGate } from '../../../src/commands/snapshots/restore-gate.js';
 import { SnapshotAdministration } from '../../../src/commands/snapshots/snapshot-administration.js';
 import { silentLogger } from '../../../src/logger.js';
-import { tenantProjections } from '../../../src/service-stores.js';
 import { ReadModelSnapshots } from '../../../src/projections/snapshots/read-model-snapshots.js';
 import { SnapshotDirectory } from '../../../src/projections/snapshots/snapshot-directory.js';
 import { loadConfig } from '../../../src/config/config.js';
@@ -35,7 +34,7 @@ describe('retention sweep', function () {
       logger: silentLogger(),
       copies: new ReadModelSnapshots({
         runner: service.projections,
-        projections: tenantProjections,
+        projections: service.serviceProjections.tenant,
         storedReadModels: service.storedReadModels,
         readModels: service.readStore,
         vault: service.snapshotVault,

@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/logger.js';
+import { openStores } from '../src/service-stores.js';
+import { printAnalyticsReport } from './analytics/analytics-report.js';
+import { catchUp, decodeOnlyCatchUp } from './analytics/catch-up.js';
+import {
+  helloWorldEntry,
+  serviceEntry,
+  startChildServer,
+} from './analytics/child-server.js';
+import type { ChildServer } from './analytics/child-server.js';
+import { load } from './analytics/query-load.js';
+import type { LoadResult } from './analytics/query-load.js';
+import { readSettings } from './analytics/settings.js';
+import type { Settings } from './analytics/settings.js';
+import {
+  adminName,
+  adminPassword,
+  loadTenant,
+  tenantSlug,
+} from './analytics/tenant-load.js';
+
+const warmupSeconds = 2;
+const queryPaths = [
+  'throughput',
+  'created-vs-resolved',
+  'wip',
+  'cfd',
+  'cycle-time',
+  'lead-time',
+  'time-in-status',
+  'aging',
+];
+
+function progress(line: string): void {
+  console.log(`  ${line}`);
+}
+
+function serviceEnv(dir: string): Record<string, string> {
+  return {
+    HAKKIRI_DATA_DIR: dir,
+    HAKKIRI_PORT: '0',
+    HAKKIRI_LOG_LEVEL: 'info',
+    HAKKIRI_MASTER_KEY: randomBytes(32).toString('base64'),
+    HAKKIRI_SESSION_SECRET: randomBytes(32).toString('base64'),
+  };
+}
+
+/**
+ * The range the queries ask for: `days` ending `back` days before the
+ * last day of the history, in UTC.
+ */
+function rangeQuery(days: number, back = 0): string {
+  const day = 86_400_000;
+  const to = new Date(Date.now() - back * day);
+  const from = new Date(to.getTime() - (days - 1) * day);
+  const date = (d: Date) => d.toISOString().slice(0, 10);
+
+  return `from=${date(from)}&to=${date(to)}`;
+}
+
+/** Ranges that end on each of the last two years' days in turn. */
+function rotatingRanges(days: number): () => string {
+  let back = 0;
+
+  return () => {
+    back = (back + 1) % (730 - days);
+    return rangeQuery(days, back);
+  };
+}
+
+async function login(url: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenant: tenantSlug,
+        username: adminName,
+        password: adminPassword,
+      }),
+    });
+    if (response.status === 201) {
+      return ((await response.json()) as { token: string }).token;
+    }
+    if (attempt > 100) throw new Error(`login answered ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function measureQueries(service: ChildServer, settings: Settings) {
+  const token = await login(service.url);
+  const range = rangeQuery(settings.rangeDays);
+  const measured: {
+    name: string;
+    result: LoadResult;
+    varied: LoadResult;
+  }[] = [];
+
+  for (const name of queryPaths) {
+    const url = `${service.url}/v1/analytics/${name}?${range}`;
+    const check = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (check.status !== 200)
+      throw new Error(`${name} answered ${check.status}`);
+
+    progress(`${name}: ${settings.seconds} s at ${settings.rate} req/s, twice`);
+    const at = { token, rate: settings.rate, cpuSeconds: service.cpuSeconds };
+    await load({ ...at, url, seconds: warmupSeconds });
+    const result = await load({ ...at, url, seconds: settings.seconds });
+    const ranges = rotatingRanges(settings.rangeDays);
+    const varied = await load({
+      ...at,
+      url,
+      seconds: settings.seconds,
+      nextPath: () => `/v1/analytics/${name}?${ranges()}`,
+    });
+    measured.push({ name, result, varied });
+  }
+
+  return measured;
+}
+
+async function measureHelloWorld(settings: Settings) {
+  const hello = await startChildServer(helloWorldEntry, {});
+  try {
+    await load({ url: hello.url, seconds: warmupSeconds });
+    const flatOut = await load({
+      url: hello.url,
+      seconds: settings.seconds,
+      cpuSeconds: hello.cpuSeconds,
+    });
+    const atRate = await load({
+      url: hello.url,
+      seconds: settings.seconds,
+      rate: settings.rate,
+      cpuSeconds: hello.cpuSeconds,
+    });
+    return { flatOut, atRate };
+  } finally {
+    await hello.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-analytics-'));
+  const env = serviceEnv(dir);
+  const cpus = os.cpus();
+  const loadAtStart = os.loadavg()[0]!;
+  console.log(
+    [
+      'Analytics benchmark',
+      `node ${process.version}, ${os.platform()} ${os.arch()}, ` +
+        `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}`,
+      `a tenant of ${settings.items} work items and ${settings.changes} ` +
+        'status changes, in SQLite files in ' +
+        dir,
+      '',
+    ].join('\n'),
+  );
+
+  try {
+    const config = loadConfig(env);
+    const logger = createLogger({ level: 'warn', fd: 2 });
+    const stores = await openStores(config, logger);
+    let events: number;
+    let loaded;
+    let caughtUp;
+    let decodedOnly;
+    try {
+      progress('loading the log');
+      loaded = await loadTenant(
+        stores,
+        logger,
+        settings.items,
+        settings.changes,
+      );
+      events = Number(await stores.eventStore.headPosition());
+      progress(`baseline: a projection that only decodes, ${events} events`);
+      decodedOnly = await decodeOnlyCatchUp(stores, events);
+      progress(`catching up on ${events} events`);
+      caughtUp = await catchUp(stores, events);
+    } finally {
+      await stores.close();
+    }
+
+    progress('starting the service');
+    const service = await startChildServer(serviceEntry, env);
+    let queries;
+    try {
+      queries = await measureQueries(service, settings);
+    } finally {
+      await service.stop();
+    }
+    progress('Koa hello world');
+    const hello = await measureHelloWorld(settings);
+
+    printAnalyticsReport({
+      items: settings.items,
+      changes: settings.changes,
+      load: loaded.load,
+      catchUp: caughtUp,
+      decodeOnly: decodedOnly,
+      loadAverage: [loadAtStart, os.loadavg()[0]!],
+      rate: settings.rate,
+      rangeDays: settings.rangeDays,
+      queries,
+      helloFlatOut: hello.flatOut,
+      helloAtRate: hello.atRate,
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
