@@ -9,6 +9,7 @@ import { createLogger, silentLogger } from '../../src/logger.js';
 import { startService } from '../../src/main.js';
 import type { RunningService } from '../../src/main.js';
 import type { Logger } from '../../src/ports/logger.js';
+import { pause } from './waiting.js';
 
 export const password = 'correct horse battery';
 
@@ -114,6 +115,21 @@ export async function serviceApi(
     return { tenantId };
   }
 
+  /** Waits until every projection has applied the whole log. */
+  async function settled(): Promise<void> {
+    const head = (await service.eventStore.headPosition()) ?? 0n;
+    const deadline = Date.now() + 20_000;
+    const behind = () =>
+      service.projections
+        .status()
+        .some((status) => BigInt(status.checkpoint ?? -1) < head);
+
+    while (behind()) {
+      if (Date.now() > deadline) throw new Error('projections lag');
+      await pause(20);
+    }
+  }
+
   const acme = await tenant('acme', [
     ['alice', 'admin'],
     ['ann', 'analyst'],
@@ -125,6 +141,7 @@ export async function serviceApi(
     dir,
     call,
     login,
+    settled,
     acme,
     globex,
     dispose: async () => {

@@ -8,7 +8,6 @@ import { JiraDouble } from '../../doubles/jira/jira-double.js';
 import { webhookFixture } from '../../support/jira-fixtures.js';
 import { serviceApi } from '../../support/service-api.js';
 import type { ServiceApi } from '../../support/service-api.js';
-import { pause } from '../../support/waiting.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -85,16 +84,7 @@ describe('flow analytics from real Jira webhooks', function () {
     connectionId: string,
     range: string,
   ): Promise<Durations> {
-    const head = await api.service.eventStore.headPosition();
-    const deadline = Date.now() + 20_000;
-    while (
-      api.service.projections
-        .status()
-        .some((status) => BigInt(status.checkpoint ?? -1) < (head ?? 0n))
-    ) {
-      if (Date.now() > deadline) throw new Error('projections lag');
-      await pause(20);
-    }
+    await api.settled();
 
     const answer = await api.call(
       'GET',

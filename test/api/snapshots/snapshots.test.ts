@@ -106,19 +106,6 @@ describe('snapshots API', function () {
     }
   }
 
-  async function settled(): Promise<void> {
-    const head = await api.service.eventStore.headPosition();
-    const deadline = Date.now() + 10_000;
-    while (
-      api.service.projections
-        .status()
-        .some((status) => BigInt(status.checkpoint ?? -1) < (head ?? 0n))
-    ) {
-      if (Date.now() > deadline) throw new Error('projections lag');
-      await pause(20);
-    }
-  }
-
   it('takes a snapshot that expires 90 days after it was taken', async function () {
     await deliver();
 
@@ -167,7 +154,7 @@ describe('snapshots API', function () {
     await deliver();
     const snapshot = await takeSnapshot();
     for (let n = 0; n < 5; n += 1) await deliver();
-    await settled();
+    await api.settled();
     const { tenantId } = api.acme;
     // What the admin needs to sign in stays; the rest is lost.
     for (const collection of ['work_items', 'connections']) {
