@@ -7,7 +7,11 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logger.js';
 import { openStores } from '../src/service-stores.js';
 import { printAnalyticsReport } from './analytics/analytics-report.js';
-import { catchUp, decodeOnlyCatchUp } from './analytics/catch-up.js';
+import {
+  catchUp,
+  decodeOnlyCatchUp,
+  settleService,
+} from './analytics/catch-up.js';
 import {
   helloWorldEntry,
   serviceEntry,
@@ -187,6 +191,8 @@ async function main(): Promise<void> {
       decodedOnly = await decodeOnlyCatchUp(stores, events);
       progress(`catching up on ${events} events`);
       caughtUp = await catchUp(stores, events);
+      progress("the service's other projections, untimed");
+      await settleService(stores);
     } finally {
       await stores.close();
     }

@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent } from '../../ports/event-store.js';
 import type { Logger } from '../../ports/logger.js';
-import type { ReadStore } from '../../ports/read-store.js';
+import type { IndexSpec, ReadStore } from '../../ports/read-store.js';
 import type {
   SnapshotCopies,
   SnapshotCopy,
@@ -34,6 +34,19 @@ export interface ReadModelSnapshotsOptions {
 const pageSize = 1000;
 
 /**
+ * A tenant's documents are read in pages in `_id` order. Without an index
+ * that holds both, a store may find the tenant's rows by another index
+ * and sort them all again for every page.
+ */
+const tenantPages: IndexSpec = {
+  name: 'snapshot_pages',
+  fields: [
+    ['tenantId', 1],
+    ['_id', 1],
+  ],
+};
+
+/**
  * Snapshots of one tenant's read models. A copy is taken while every
  * projection stands at one position of the log, so it holds every
  * effect up to that position and none after, however busy the log. A
@@ -43,6 +56,7 @@ const pageSize = 1000;
 export class ReadModelSnapshots implements SnapshotCopies {
   private readonly vault: SnapshotVault;
   private readonly collections: string[];
+  private indexed: Promise<void> | undefined;
 
   constructor(private readonly options: ReadModelSnapshotsOptions) {
     this.vault = new SnapshotVault(options.vault);
@@ -94,8 +108,24 @@ export class ReadModelSnapshots implements SnapshotCopies {
     await this.options.vault.purgeDeleted();
   }
 
+  private ensurePageIndexes(): Promise<void> {
+    const stored = this.options.storedReadModels;
+    this.indexed ??= (async () => {
+      for (const collection of this.collections) {
+        await stored.collection(collection).ensureIndexes([tenantPages]);
+      }
+    })().catch((error: unknown) => {
+      // The next copy tries again.
+      this.indexed = undefined;
+      throw error;
+    });
+
+    return this.indexed;
+  }
+
   private async *documentsOf(tenantId: string): AsyncIterable<CopiedDocument> {
     const stored = this.options.storedReadModels;
+    await this.ensurePageIndexes();
 
     for (const collection of this.collections) {
       let cursor: string | undefined;
@@ -142,11 +172,10 @@ export class ReadModelSnapshots implements SnapshotCopies {
     if (head === undefined || head <= after) return;
     const { eventStore, projections, readModels } = this.options;
 
+    // One batch, as the runner writes: one commit, not one per write.
     const events = eventStore.readAll(after > 0n ? { after } : {});
-    await replayThrough(
-      projections,
-      tenantEvents(events, tenantId, head),
-      readModels,
+    await readModels.inBatch((batch) =>
+      replayThrough(projections, tenantEvents(events, tenantId, head), batch),
     );
   }
 }
