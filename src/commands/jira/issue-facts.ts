@@ -5,6 +5,12 @@ import type {
   StatusChange,
   WorkItemObservation,
 } from '../../domain/work-item/work-item-events.js';
+import {
+  issueTypeIndexInput,
+  issueTypeIndexPurpose,
+  projectIndexInput,
+  projectIndexPurpose,
+} from '../../domain/work-item/work-item-indexes.js';
 import type { BlindIndex } from '../../ports/blind-index.js';
 import type { ChangelogHistory, WebhookIssue } from './jira-issue.js';
 
@@ -102,8 +108,8 @@ export function projectIndex(
 ): Promise<string> {
   return input.blindIndex.ofTenantValue(
     input.tenantId,
-    'work-item-project',
-    projectKey.toUpperCase(),
+    projectIndexPurpose,
+    projectIndexInput(projectKey),
   );
 }
 
@@ -114,8 +120,8 @@ export function issueTypeIndex(
 ): Promise<string> {
   return input.blindIndex.ofTenantValue(
     input.tenantId,
-    'work-item-issue-type',
-    issueTypeName,
+    issueTypeIndexPurpose,
+    issueTypeIndexInput(issueTypeName),
   );
 }
 

@@ -125,6 +125,12 @@ describe('flow analytics from real Jira webhooks', function () {
       1e-9,
     );
 
+    // The project filter finds the item as the webhook recorded it.
+    const inProject = (key: string) =>
+      durations('cycle-time', hook.id, `${range}&project=${key}`);
+    expect((await inProject('tes')).count).to.equal(1);
+    expect((await inProject('OPS')).count).to.equal(0);
+
     await deliver(hook, ['webhook-issue-updated-reopened.json']);
     expect((await durations('cycle-time', hook.id, range)).count).to.equal(0);
   });
