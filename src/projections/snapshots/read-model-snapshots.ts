@@ -95,7 +95,11 @@ export class ReadModelSnapshots implements SnapshotCopies {
     });
   }
 
-  /** Inside the runner's hold, so the projections are never held off. */
+  /**
+   * Taken only inside the runner's hold, never around it: the runner
+   * waits for its projections' batches, and a live analytics batch waits
+   * for the writers' hold to be given back.
+   */
   private held<Result>(work: () => Promise<Result>): Promise<Result> {
     const { holdWriters } = this.options;
 
