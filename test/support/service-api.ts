@@ -9,6 +9,7 @@ import { createLogger, silentLogger } from '../../src/logger.js';
 import { startService } from '../../src/main.js';
 import type { RunningService } from '../../src/main.js';
 import type { Logger } from '../../src/ports/logger.js';
+import type { JiraDouble } from '../doubles/jira/jira-double.js';
 import { pause } from './waiting.js';
 
 export const password = 'correct horse battery';
@@ -17,6 +18,12 @@ export interface Answer {
   status: number;
   headers: Headers;
   body: Record<string, unknown>;
+}
+
+/** A connection as its creator sees it once: with its webhook secret. */
+export interface WebhookConnection {
+  id: string;
+  secret: string;
 }
 
 export interface CallOptions {
@@ -115,6 +122,35 @@ export async function serviceApi(
     return { tenantId };
   }
 
+  /**
+   * Creates a connection to a Jira double as an admin would, and gives
+   * its id and the webhook secret shown once.
+   */
+  async function connect(
+    token: string,
+    jira: Pick<
+      JiraDouble,
+      'kind' | 'baseUrl' | 'credentials' | 'caCertificate'
+    >,
+  ): Promise<WebhookConnection> {
+    const created = await call('POST', '/v1/connections', {
+      token,
+      body: {
+        kind: jira.kind,
+        name: `Jira (${jira.kind})`,
+        baseUrl: jira.baseUrl,
+        credentials: jira.credentials,
+        caCertificate: jira.caCertificate,
+      },
+    });
+    if (created.status !== 201) {
+      throw new Error(`connection answered ${JSON.stringify(created.body)}`);
+    }
+    const webhook = created.body.webhook as { secret: string };
+
+    return { id: created.body.id as string, secret: webhook.secret };
+  }
+
   /** Waits until every projection has applied the whole log. */
   async function settled(): Promise<void> {
     const head = (await service.eventStore.headPosition()) ?? 0n;
@@ -141,6 +177,7 @@ export async function serviceApi(
     dir,
     call,
     login,
+    connect,
     settled,
     acme,
     globex,

@@ -45,20 +45,8 @@ describe('flow analytics from real Jira webhooks', function () {
   async function connection(kind: JiraKind) {
     const jira = await JiraDouble.start({ kind });
     doubles.push(jira);
-    const created = await api.call('POST', '/v1/connections', {
-      token: alice,
-      body: {
-        kind,
-        name: kind,
-        baseUrl: jira.baseUrl,
-        credentials: jira.credentials,
-        caCertificate: jira.caCertificate,
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    const webhook = created.body.webhook as { secret: string };
 
-    return { id: created.body.id as string, secret: webhook.secret };
+    return api.connect(alice, jira);
   }
 
   async function deliver(

@@ -37,18 +37,7 @@ describe('snapshots API', function () {
     api = await serviceApi();
     jira = await JiraDouble.start({ kind: 'jira-cloud' });
     alice = await api.login('acme', 'alice');
-    const created = await api.call('POST', '/v1/connections', {
-      token: alice,
-      body: {
-        kind: 'jira-cloud',
-        name: 'Jira',
-        baseUrl: jira.baseUrl,
-        credentials: jira.credentials,
-        caCertificate: jira.caCertificate,
-      },
-    });
-    const webhook = created.body.webhook as { secret: string };
-    hook = { id: created.body.id as string, secret: webhook.secret };
+    hook = await api.connect(alice, jira);
   });
 
   after(async function () {

@@ -11,12 +11,11 @@ import {
 } from '../../support/jira-fixtures.js';
 import type { WebhookFixture } from '../../support/jira-fixtures.js';
 import { serviceApi } from '../../support/service-api.js';
-import type { Answer, ServiceApi } from '../../support/service-api.js';
-
-interface Connection {
-  id: string;
-  secret: string;
-}
+import type {
+  Answer,
+  ServiceApi,
+  WebhookConnection,
+} from '../../support/service-api.js';
 
 /** The comment deliveries among the fixtures, which record nothing. */
 const commentFixtures = new Set(
@@ -42,25 +41,12 @@ describe('Jira webhooks', function () {
     await api?.dispose();
   });
 
-  async function connection(): Promise<Connection> {
-    const created = await api.call('POST', '/v1/connections', {
-      token: alice,
-      body: {
-        kind: 'jira-cloud',
-        name: 'Webhooks',
-        baseUrl: jira.baseUrl,
-        credentials: jira.credentials,
-        caCertificate: jira.caCertificate,
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    const webhook = created.body.webhook as { secret: string };
-
-    return { id: created.body.id as string, secret: webhook.secret };
+  function connection(): Promise<WebhookConnection> {
+    return api.connect(alice, jira);
   }
 
   function post(
-    to: Connection,
+    to: WebhookConnection,
     raw: Buffer | string,
     headers: Record<string, string> = {},
   ): Promise<Answer> {
@@ -76,7 +62,7 @@ describe('Jira webhooks', function () {
   }
 
   /** The facts of one connection, in the order of the log. */
-  async function factsOf(to: Connection): Promise<RecordedEvent[]> {
+  async function factsOf(to: WebhookConnection): Promise<RecordedEvent[]> {
     const facts: RecordedEvent[] = [];
     for await (const event of api.service.eventStore.readAll()) {
       if (event.streamName.startsWith(`work-item-${to.id}-`)) facts.push(event);
@@ -210,7 +196,7 @@ describe('Jira webhooks', function () {
   });
 
   describe('refused deliveries change nothing', function () {
-    let to: Connection;
+    let to: WebhookConnection;
     const { raw } = webhookFixture('webhook-issue-updated-resolved.json');
 
     before(async function () {
