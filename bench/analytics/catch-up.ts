@@ -27,7 +27,6 @@ function decodingOnly(): Projection {
     indexes: {},
     encrypted: {},
     types: factTypes,
-    handles: (type) => factTypes.has(type),
     openBatch: async () => ({
       apply: async (recorded) => {
         decodeFact(recorded);

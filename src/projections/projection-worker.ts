@@ -201,7 +201,7 @@ export class ProjectionWorker {
       // The handler is awaited here, not in a helper of its own: a batch
       // of a catch-up makes this step a million times.
       const recorded = message.event;
-      if (projection.handles(recorded.type)) {
+      if (projection.types.has(recorded.type)) {
         try {
           await applying.apply(recorded);
         } catch (error) {

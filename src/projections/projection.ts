@@ -63,7 +63,6 @@ export interface Projection {
   readonly encrypted: Readonly<Record<string, readonly string[]>>;
   /** The event types it has handlers for; it reads no others. */
   readonly types: ReadonlySet<string>;
-  handles(type: string): boolean;
   /** Starts a batch whose writes go through the given store. */
   openBatch(store: ReadStore): Promise<ProjectionBatch>;
 }
@@ -85,7 +84,6 @@ export function defineProjection<Event extends DomainEvent>(
     indexes: definition.indexes ?? {},
     encrypted: definition.encrypted ?? {},
     types,
-    handles: (type) => types.has(type),
     // Each handler writes as it goes: nothing is left for the end.
     openBatch: async (store) => ({
       apply: (recorded) =>
@@ -107,25 +105,16 @@ function applyEvent<Event extends DomainEvent>(
   store: ReadStore,
 ): Promise<void> {
   try {
-    return applyHandler(handlers, codec, recorded, store);
+    const handler = handlers[recorded.type];
+    const decoded = codec.decode(recorded);
+    // A handler keyed by a type its own codec lacks cannot be typed, so
+    // this only happens with a hand-built codec; nothing to apply then.
+    if (!handler || decoded.kind === 'unknown-type') return Promise.resolve();
+
+    return handler(decoded.event, recorded, store).catch(keepUnlessShredded);
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-function applyHandler<Event extends DomainEvent>(
-  handlers: Record<string, ProjectionHandler<Event> | undefined>,
-  codec: EventCodec<Event>,
-  recorded: RecordedEvent,
-  store: ReadStore,
-): Promise<void> {
-  const handler = handlers[recorded.type];
-  const decoded = codec.decode(recorded);
-  // A handler keyed by a type its own codec lacks cannot be typed, so
-  // this only happens with a hand-built codec; nothing to apply then.
-  if (!handler || decoded.kind === 'unknown-type') return Promise.resolve();
-
-  return handler(decoded.event, recorded, store).catch(keepUnlessShredded);
 }
 
 /**

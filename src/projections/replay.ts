@@ -20,7 +20,7 @@ export async function replayThrough(
 
     for await (const event of events) {
       for (const { projection, batch } of open) {
-        if (projection.handles(event.type)) await batch.apply(event);
+        if (projection.types.has(event.type)) await batch.apply(event);
       }
     }
   } finally {

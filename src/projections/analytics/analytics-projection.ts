@@ -105,10 +105,6 @@ export class AnalyticsProjection implements Projection {
   readonly types: ReadonlySet<string> = handledTypes;
   readonly coordination = new AnalyticsCoordination();
 
-  handles(type: string): boolean {
-    return handledTypes.has(type);
-  }
-
   async openBatch(store: ReadStore): Promise<ProjectionBatch> {
     const release = await this.coordination.acquire();
     const batch = new LiveBatch(store);
