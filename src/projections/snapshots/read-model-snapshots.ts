@@ -146,6 +146,11 @@ export class ReadModelSnapshots implements SnapshotCopies {
     }
   }
 
+  /**
+   * One batch: where the store commits together, a restore that fails
+   * half-way leaves the read models as they were, and the pages freed by
+   * the deletion are written once, refilled, rather than twice.
+   */
   private async replaceDocuments(
     tenantId: string,
     snapshotId: string,
@@ -155,16 +160,14 @@ export class ReadModelSnapshots implements SnapshotCopies {
       for (const collection of this.collections) {
         await batch.collection(collection).deleteMany({ tenantId });
       }
-    });
 
-    for await (const chunk of this.vault.chunksOf(snapshotId)) {
-      await stored.inBatch(async (batch) => {
+      for await (const chunk of this.vault.chunksOf(snapshotId)) {
         for (const { collection, document } of chunk) {
           const { _version: _, ...fields } = document;
           await batch.collection(collection).insert(fields);
         }
-      });
-    }
+      }
+    });
   }
 
   /** The tenant's events after the copy, through every projection. */

@@ -1,5 +1,6 @@
 import type {
   IndexSpec,
+  ReadCollection,
   ReadDocument,
   ReadStore,
 } from '../../ports/read-store.js';
@@ -72,39 +73,15 @@ export class SnapshotVault {
     documents: AsyncIterable<CopiedDocument>,
   ): Promise<{ sizeBytes: number; documents: number }> {
     await this.ensureIndexes();
-    let buffered: string[] = [];
-    let bufferedBytes = 0;
-    let index = 0;
-    let sizeBytes = 0;
-    let count = 0;
 
-    const flush = async () => {
-      if (buffered.length === 0) return;
-      const data = `[${buffered.join(',')}]`;
-      await this.chunks().insert({
-        _id: `${snapshotId}:${index}`,
-        tenantId,
-        snapshotId,
-        index,
-        expiresAt: expiresAt.toISOString(),
-        data,
-      });
-      index += 1;
-      sizeBytes += data.length;
-      buffered = [];
-      bufferedBytes = 0;
-    };
-
-    for await (const copied of documents) {
-      const json = JSON.stringify([copied.collection, copied.document]);
-      buffered.push(json);
-      bufferedBytes += json.length;
-      count += 1;
-      if (bufferedBytes >= chunkBytes) await flush();
-    }
-    await flush();
-
-    return { sizeBytes, documents: count };
+    // One commit for the whole copy, where the store commits together.
+    return this.store.inBatch((batch) =>
+      writeChunks(
+        batch.collection<ChunkDocument>(snapshotChunksCollection),
+        { tenantId, snapshotId, expiresAt: expiresAt.toISOString() },
+        documents,
+      ),
+    );
   }
 
   /** The copied documents a chunk at a time, in the order they were copied. */
@@ -126,4 +103,45 @@ export class SnapshotVault {
   private chunks() {
     return this.store.collection<ChunkDocument>(snapshotChunksCollection);
   }
+}
+
+/** What every chunk of one copy says about it. */
+type ChunkLabel = Pick<ChunkDocument, 'tenantId' | 'snapshotId' | 'expiresAt'>;
+
+async function writeChunks(
+  chunks: ReadCollection<ChunkDocument>,
+  label: ChunkLabel,
+  documents: AsyncIterable<CopiedDocument>,
+): Promise<{ sizeBytes: number; documents: number }> {
+  let buffered: string[] = [];
+  let bufferedBytes = 0;
+  let index = 0;
+  let sizeBytes = 0;
+  let count = 0;
+
+  const flush = async () => {
+    if (buffered.length === 0) return;
+    const data = `[${buffered.join(',')}]`;
+    await chunks.insert({
+      _id: `${label.snapshotId}:${index}`,
+      ...label,
+      index,
+      data,
+    });
+    index += 1;
+    sizeBytes += data.length;
+    buffered = [];
+    bufferedBytes = 0;
+  };
+
+  for await (const copied of documents) {
+    const json = JSON.stringify([copied.collection, copied.document]);
+    buffered.push(json);
+    bufferedBytes += json.length;
+    count += 1;
+    if (bufferedBytes >= chunkBytes) await flush();
+  }
+  await flush();
+
+  return { sizeBytes, documents: count };
 }
