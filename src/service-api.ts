@@ -188,6 +188,7 @@ export function retention(
       storedReadModels: parts.storedReadModels,
       readModels: readStore,
       vault: parts.snapshotVault,
+      cipher: parts.encryption.cipher,
       eventStore,
       logger,
       holdWriters: (work) => analytics.coordination.exclusive(work),

@@ -14,7 +14,6 @@ import { identityProjection } from './projections/identity/identity-projection.j
 import { encryptedCollections } from './projections/projection.js';
 import type { Projection } from './projections/projection.js';
 import { snapshotProjection } from './projections/snapshots/snapshot-projection.js';
-import { snapshotVaultEncryptedFields } from './projections/snapshots/snapshot-vault.js';
 import { workItemProjection } from './projections/work-items/work-item-projection.js';
 import { connectEventStoreDb } from './storage/eventstoredb/eventstoredb-event-store.js';
 import { connectMongoKeyStore } from './storage/mongodb/mongodb-key-store.js';
@@ -71,7 +70,7 @@ export interface OpenStores {
   readStore: ReadStore;
   /** The read store below encryption: sealed fields as stored. */
   storedReadModels: ReadStore;
-  /** Where snapshot copies are kept, each chunk sealed. */
+  /** Where snapshot copies are kept; the vault seals each chunk itself. */
   snapshotVault: ReadStore;
   encryption: TenantEncryption;
   serviceProjections: ServiceProjections;
@@ -113,10 +112,7 @@ export async function openStores(
         encryptedCollections(projections.all),
       ),
       storedReadModels: readStore,
-      snapshotVault: encryption.readModels(
-        vault,
-        new Map(Object.entries(snapshotVaultEncryptedFields)),
-      ),
+      snapshotVault: vault,
       encryption,
       serviceProjections: projections,
       close: closeAll,

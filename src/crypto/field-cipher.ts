@@ -16,7 +16,9 @@ export interface FieldAddress {
 
 /** Marks a stored value as sealed, and names the layout that follows. */
 const prefix = 'enc:';
-const formatVersion = 1;
+/** What the plaintext is: the JSON of a value, or bytes as they are. */
+const formats = { json: 1, bytes: 2 } as const;
+type Format = (typeof formats)[keyof typeof formats];
 /** Format byte and 32-bit key version. */
 const headerBytes = 5;
 
@@ -30,38 +32,25 @@ const headerBytes = 5;
 export class FieldCipher {
   constructor(private readonly keyring: Keyring) {}
 
-  async encrypt(address: FieldAddress, value: JsonValue): Promise<string> {
-    const { version, key } = await this.keyring.currentDataKey(
-      address.tenantId,
-    );
-    const header = Buffer.alloc(headerBytes);
-    header.writeUInt8(formatVersion, 0);
-    header.writeUInt32BE(version, 1);
+  encrypt(address: FieldAddress, value: JsonValue): Promise<string> {
+    return this.seal(address, formats.json, JSON.stringify(value));
+  }
 
-    const plaintext = JSON.stringify(value);
-    const sealed = seal(key, plaintext, aad(header, address), header);
-
-    return prefix + sealed.toString('base64');
+  /** Bytes sealed as they are: no JSON, so none of its escapes. */
+  encryptBytes(address: FieldAddress, bytes: Uint8Array): Promise<string> {
+    return this.seal(address, formats.bytes, bytes);
   }
 
   /** Throws DecryptionError for anything that is not a value it sealed. */
   async decrypt(address: FieldAddress, stored: string): Promise<JsonValue> {
-    const bytes = parse(stored);
-    const header = bytes.subarray(0, headerBytes);
-    const key = await this.keyring.dataKey(
-      address.tenantId,
-      header.readUInt32BE(1),
-    );
-    if (!key) throw new DecryptionError('unknown_key');
-
-    let plaintext: Buffer;
-    try {
-      plaintext = open(key, bytes.subarray(headerBytes), aad(header, address));
-    } catch (error) {
-      throw new DecryptionError('authentication', { cause: error });
-    }
+    const plaintext = await this.open(address, stored, formats.json);
 
     return JSON.parse(plaintext.toString('utf8')) as JsonValue;
+  }
+
+  /** What `encryptBytes` sealed; a sealed JSON value is refused. */
+  decryptBytes(address: FieldAddress, stored: string): Promise<Buffer> {
+    return this.open(address, stored, formats.bytes);
   }
 
   /**
@@ -80,18 +69,63 @@ export class FieldCipher {
       .update(`${purpose}\n${value}`)
       .digest('hex');
   }
+
+  private async seal(
+    address: FieldAddress,
+    format: Format,
+    plaintext: string | Uint8Array,
+  ): Promise<string> {
+    const { version, key } = await this.keyring.currentDataKey(
+      address.tenantId,
+    );
+    const header = Buffer.alloc(headerBytes);
+    header.writeUInt8(format, 0);
+    header.writeUInt32BE(version, 1);
+
+    const bytes =
+      typeof plaintext === 'string' ? plaintext : toBuffer(plaintext);
+    const sealed = seal(key, bytes, aad(header, address), header);
+
+    return prefix + sealed.toString('base64');
+  }
+
+  private async open(
+    address: FieldAddress,
+    stored: string,
+    format: Format,
+  ): Promise<Buffer> {
+    const bytes = parse(stored, format);
+    const header = bytes.subarray(0, headerBytes);
+    const key = await this.keyring.dataKey(
+      address.tenantId,
+      header.readUInt32BE(1),
+    );
+    if (!key) throw new DecryptionError('unknown_key');
+
+    try {
+      return open(key, bytes.subarray(headerBytes), aad(header, address));
+    } catch (error) {
+      throw new DecryptionError('authentication', { cause: error });
+    }
+  }
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export function isSealed(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith(prefix);
 }
 
-function parse(stored: string): Buffer {
+function parse(stored: string, format: Format): Buffer {
   if (!isSealed(stored)) throw new DecryptionError('malformed');
 
   const bytes = Buffer.from(stored.slice(prefix.length), 'base64');
   const tooShort = bytes.length < headerBytes + nonceBytes + tagBytes;
-  if (tooShort || bytes.readUInt8(0) !== formatVersion) {
+  if (tooShort || bytes.readUInt8(0) !== format) {
     throw new DecryptionError('malformed');
   }
 

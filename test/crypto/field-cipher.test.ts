@@ -109,6 +109,38 @@ describe('field cipher', function () {
     }
   });
 
+  it('seals bytes as they are, and opens them only as bytes', async function () {
+    const bytes = Buffer.from([0, 255, 34, 92, 10, 128]);
+    const sealed = await cipher.encryptBytes(address, bytes);
+
+    expect(await cipher.decryptBytes(address, sealed)).to.deep.equal(bytes);
+    expect(Buffer.from(sealed.slice(4), 'base64').length).to.equal(
+      // Format byte and key version, nonce, the bytes, tag.
+      5 + 12 + bytes.length + 16,
+    );
+
+    const asJson = await rejectionOf(cipher.decrypt(address, sealed));
+    expect(asJson).to.have.property('reason', 'malformed');
+    const json = await cipher.encrypt(address, 'a value');
+    const asBytes = await rejectionOf(cipher.decryptBytes(address, json));
+    expect(asBytes).to.have.property('reason', 'malformed');
+  });
+
+  it('refuses sealed bytes relabelled as a value, or moved', async function () {
+    const sealed = await cipher.encryptBytes(address, Buffer.from('{}'));
+    const relabelled = Buffer.from(sealed.slice(4), 'base64');
+    relabelled[0] = 1;
+
+    const asJson = await rejectionOf(
+      cipher.decrypt(address, 'enc:' + relabelled.toString('base64')),
+    );
+    expect(asJson).to.have.property('reason', 'authentication');
+    const moved = await rejectionOf(
+      cipher.decryptBytes({ ...address, tenantId: 'tenant-b' }, sealed),
+    );
+    expect(moved).to.have.property('reason', 'authentication');
+  });
+
   it('gives blind indexes equal per tenant and purpose, different across them', async function () {
     const alice = await cipher.blindIndex('tenant-a', 'username', 'alice');
 

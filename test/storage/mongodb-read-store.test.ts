@@ -24,6 +24,7 @@ import {
 import { UnsortableValueError } from '../../src/storage/mongodb/mongodb-queries.js';
 import { readStoreContract } from '../contract/read-store.contract.js';
 import { capturedLogger } from '../support/captured-logger.js';
+import { cryptoFixture } from '../support/crypto-fixture.js';
 import type { CapturedLogger } from '../support/captured-logger.js';
 import { rejectionOf } from '../support/rejection.js';
 
@@ -333,22 +334,29 @@ function mongoAdapterTests(server: string): void {
       });
 
       it('gives snapshot chunks their expiry from the first write on', async function () {
-        const vault = new SnapshotVault(watched);
-        const expiresAt = new Date('2099-03-04T05:06:07.890Z');
-        const documents = async function* () {
-          yield { collection: 'work_items', document: { _id: 'w', n: 1 } };
-        };
+        const keys = cryptoFixture();
+        const keyring = keys.keyring();
+        await keyring.createTenantKeys('tenant-1');
+        try {
+          const vault = new SnapshotVault(watched, keys.cipher(keyring));
+          const expiresAt = new Date('2099-03-04T05:06:07.890Z');
+          const documents = async function* () {
+            yield { collection: 'work_items', document: { _id: 'w', n: 1 } };
+          };
 
-        await vault.write('tenant-1', 'snapshot-1', expiresAt, documents());
+          await vault.write('tenant-1', 'snapshot-1', expiresAt, documents());
 
-        const stored = await withRawClient(database.url, (client) =>
-          client
-            .db(database.name)
-            .collection('snapshot_chunks')
-            .findOne({ snapshotId: 'snapshot-1' }),
-        );
-        expect(stored?.['_expiry']).to.deep.equal(expiresAt);
-        expect(stored?.['expiresAt']).to.equal(expiresAt.toISOString());
+          const stored = await withRawClient(database.url, (client) =>
+            client
+              .db(database.name)
+              .collection('snapshot_chunks')
+              .findOne({ snapshotId: 'snapshot-1' }),
+          );
+          expect(stored?.['_expiry']).to.deep.equal(expiresAt);
+          expect(stored?.['expiresAt']).to.equal(expiresAt.toISOString());
+        } finally {
+          await keys.dispose();
+        }
       });
 
       it('makes a TTL index where the server has them, and else warns once', async function () {

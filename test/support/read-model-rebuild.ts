@@ -10,6 +10,7 @@ import { encryptedCollections } from '../../src/projections/projection.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { SnapshotVault } from '../../src/projections/snapshots/snapshot-vault.js';
 import { SqliteReadStore } from '../../src/storage/sqlite/sqlite-read-store.js';
+import type { OpenStores } from '../../src/service-stores.js';
 
 /** A tenant's read models, opened, by `collection/id`, bookkeeping left out. */
 export type TenantModels = Record<string, Record<string, unknown>>;
@@ -70,13 +71,17 @@ export async function cleanRebuild(
 
 /** What a snapshot holds, opened: its documents put back in a scratch store. */
 export async function snapshotModels(
-  vault: ReadStore,
+  stores: Pick<OpenStores, 'snapshotVault' | 'encryption'>,
   snapshotId: string,
   tenantId: string,
   models: Models,
 ): Promise<TenantModels> {
   return withScratchStore(models, async (store, raw) => {
-    for await (const chunk of new SnapshotVault(vault).chunksOf(snapshotId)) {
+    const vault = new SnapshotVault(
+      stores.snapshotVault,
+      stores.encryption.cipher,
+    );
+    for await (const chunk of vault.chunksOf(snapshotId)) {
       for (const { collection, document } of chunk) {
         const { _version: _, ...fields } = document as ReadDocument;
         await raw.collection(collection).insert(fields);

@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../../crypto/field-cipher.js';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { IndexSpec, ReadStore } from '../../ports/read-store.js';
@@ -19,8 +20,10 @@ export interface ReadModelSnapshotsOptions {
   storedReadModels: ReadStore;
   /** The read store the projections write through, sealing. */
   readModels: ReadStore;
-  /** Where copies are kept, sealing each chunk whole. */
+  /** Where copies are kept: a store that does not seal by itself. */
   vault: ReadStore;
+  /** Seals each chunk of a copy whole, with the tenant's data key. */
+  cipher: FieldCipher;
   eventStore: EventStore;
   logger: Logger;
   /**
@@ -59,7 +62,7 @@ export class ReadModelSnapshots implements SnapshotCopies {
   private indexed: Promise<void> | undefined;
 
   constructor(private readonly options: ReadModelSnapshotsOptions) {
-    this.vault = new SnapshotVault(options.vault);
+    this.vault = new SnapshotVault(options.vault, options.cipher);
     this.collections = options.projections.flatMap((p) => [...p.collections]);
   }
 

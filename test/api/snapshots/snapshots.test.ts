@@ -121,7 +121,7 @@ describe('snapshots API', function () {
 
     const { tenantId } = api.acme;
     const held = await snapshotModels(
-      api.service.snapshotVault,
+      api.service,
       snapshot.id,
       tenantId,
       models(),

@@ -38,6 +38,7 @@ describe('retention sweep', function () {
         storedReadModels: service.storedReadModels,
         readModels: service.readStore,
         vault: service.snapshotVault,
+        cipher: service.encryption.cipher,
         eventStore: service.eventStore,
         logger: silentLogger(),
       }),
