@@ -9,6 +9,7 @@ import type {
 import type { Projection } from '../projection.js';
 import { replayThrough } from '../replay.js';
 import type { ProjectionRunner } from '../projection-runner.js';
+import { DocumentRestore } from './document-restore.js';
 import { SnapshotVault } from './snapshot-vault.js';
 import type { CopiedDocument } from './snapshot-vault.js';
 
@@ -151,25 +152,19 @@ export class ReadModelSnapshots implements SnapshotCopies {
 
   /**
    * One batch: where the store commits together, a restore that fails
-   * half-way leaves the read models as they were, and the pages freed by
-   * the deletion are written once, refilled, rather than twice.
+   * half-way leaves the read models as they were.
    */
   private async replaceDocuments(
     tenantId: string,
     snapshotId: string,
   ): Promise<void> {
-    const stored = this.options.storedReadModels;
-    await stored.inBatch(async (batch) => {
-      for (const collection of this.collections) {
-        await batch.collection(collection).deleteMany({ tenantId });
+    await this.options.storedReadModels.inBatch(async (batch) => {
+      const restore = new DocumentRestore(batch, tenantId);
+      for await (const chunk of this.vault.chunksOf(snapshotId)) {
+        for (const entry of chunk) await restore.putBack(entry);
       }
 
-      for await (const chunk of this.vault.chunksOf(snapshotId)) {
-        for (const { collection, document } of chunk) {
-          const { _version: _, ...fields } = document;
-          await batch.collection(collection).insert(fields);
-        }
-      }
+      await restore.finish(this.collections);
     });
   }
 
