@@ -14,6 +14,7 @@ import {
 } from '../../domain/analytics/work-item-facts.js';
 import type { WorkItemFacts } from '../../domain/analytics/work-item-facts.js';
 import type { WorkFact } from '../../domain/work-item/work-item-events.js';
+import { pagesOf } from '../../ports/read-pages.js';
 import type { ReadStore } from '../../ports/read-store.js';
 import {
   catalogIdOf,
@@ -270,23 +271,18 @@ export class AnalyticsSession {
       fallbackUsesCollection,
     );
 
-    let cursor: string | undefined;
-    do {
-      const page = await uses.find(
-        {
-          tenantId: context.tenantId,
-          generation: context.generation,
-          connectionId,
-          statusId: { $in: statusIds },
-        },
-        { limit: 1000, ...(cursor && { cursor }) },
-      );
-      for (const use of page.items) {
+    const leaning = {
+      tenantId: context.tenantId,
+      generation: context.generation,
+      connectionId,
+      statusId: { $in: statusIds },
+    };
+    for await (const page of pagesOf(uses, leaning, 1000)) {
+      for (const use of page) {
         const record = this.items.get(use.itemId);
         if (!record || leans(record)) items.add(use.itemId);
       }
-      cursor = page.next;
-    } while (cursor);
+    }
 
     const prefix = `${context.tenantId}|${context.generation}|`;
     for (const record of this.items.values()) {

@@ -6,6 +6,7 @@ import { stages } from '../../domain/analytics/stage.js';
 import type { Stage } from '../../domain/analytics/stage.js';
 import type { StatusRule } from '../../domain/analytics/status-mapping-events.js';
 import { defaultTimeZone } from '../../domain/tenant/time-zone.js';
+import { pagesOf } from '../../ports/read-pages.js';
 import type {
   ReadCollection,
   ReadDocument,
@@ -594,15 +595,9 @@ export class FlowAnalytics {
     filter: Parameters<ReadCollection<Doc>['find']>[0],
   ): Promise<Doc[]> {
     const docs: Doc[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await collection.find(filter, {
-        limit: 1000,
-        ...(cursor && { cursor }),
-      });
-      docs.push(...page.items);
-      cursor = page.next;
-    } while (cursor);
+    for await (const page of pagesOf(collection, filter, 1000)) {
+      docs.push(...page);
+    }
 
     return docs;
   }

@@ -1,3 +1,4 @@
+import { pagesOf } from '../../ports/read-pages.js';
 import type { Page, ReadStore } from '../../ports/read-store.js';
 import { connectionsCollection } from './connection-documents.js';
 import type { ConnectionDocument } from './connection-documents.js';
@@ -50,17 +51,12 @@ export class ConnectionDirectory {
     tenantId: string;
     connectionId: string;
   }> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.connections().find(
-        { status: 'active' },
-        { limit: 100, ...(cursor === undefined ? {} : { cursor }) },
-      );
-      for (const doc of page.items) {
+    const active = { status: 'active' };
+    for await (const page of pagesOf(this.connections(), active, 100)) {
+      for (const doc of page) {
         yield { tenantId: doc.tenantId, connectionId: doc._id };
       }
-      cursor = page.next;
-    } while (cursor !== undefined);
+    }
   }
 
   private connections() {

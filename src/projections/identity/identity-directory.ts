@@ -1,3 +1,4 @@
+import { pagesOf } from '../../ports/read-pages.js';
 import type { Page, ReadStore } from '../../ports/read-store.js';
 import type {
   SessionDocument,
@@ -107,15 +108,10 @@ export class IdentityDirectory {
   /** The ids of every tenant that is not deleted. */
   async activeTenantIds(): Promise<string[]> {
     const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.tenants().find(
-        { status: 'active' },
-        { limit: 500, ...(cursor === undefined ? {} : { cursor }) },
-      );
-      ids.push(...page.items.map((tenant) => tenant._id));
-      cursor = page.next;
-    } while (cursor !== undefined);
+    const active = { status: 'active' };
+    for await (const page of pagesOf(this.tenants(), active, 500)) {
+      ids.push(...page.map((tenant) => tenant._id));
+    }
 
     return ids;
   }

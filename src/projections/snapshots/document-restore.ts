@@ -1,4 +1,5 @@
 import { HakkiriError } from '../../domain/hakkiri-error.js';
+import { pagesOf } from '../../ports/read-pages.js';
 import type { ReadDocument, ReadStore } from '../../ports/read-store.js';
 import type { CopiedDocument } from './snapshot-vault.js';
 
@@ -73,15 +74,10 @@ export class DocumentRestore {
     const kept = this.copied.get(collection) ?? new Set<string>();
     const others: string[] = [];
 
-    let cursor: string | undefined;
-    do {
-      const page = await documents.find(
-        { tenantId: this.tenantId },
-        { limit: pageSize, ...(cursor === undefined ? {} : { cursor }) },
-      );
-      for (const { _id } of page.items) if (!kept.has(_id)) others.push(_id);
-      cursor = page.next;
-    } while (cursor !== undefined);
+    const tenant = { tenantId: this.tenantId };
+    for await (const page of pagesOf(documents, tenant, pageSize)) {
+      for (const { _id } of page) if (!kept.has(_id)) others.push(_id);
+    }
 
     for (let at = 0; at < others.length; at += pageSize) {
       const ids = others.slice(at, at + pageSize);

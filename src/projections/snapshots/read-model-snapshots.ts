@@ -1,6 +1,7 @@
 import type { FieldCipher } from '../../crypto/field-cipher.js';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.js';
 import type { Logger } from '../../ports/logger.js';
+import { pagesOf } from '../../ports/read-pages.js';
 import type { IndexSpec, ReadStore } from '../../ports/read-store.js';
 import type {
   SnapshotCopies,
@@ -136,17 +137,10 @@ export class ReadModelSnapshots implements SnapshotCopies {
     await this.ensurePageIndexes();
 
     for (const collection of this.collections) {
-      let cursor: string | undefined;
-      do {
-        const page = await stored
-          .collection(collection)
-          .find(
-            { tenantId },
-            { limit: pageSize, ...(cursor === undefined ? {} : { cursor }) },
-          );
-        for (const document of page.items) yield { collection, document };
-        cursor = page.next;
-      } while (cursor !== undefined);
+      const documents = stored.collection(collection);
+      for await (const page of pagesOf(documents, { tenantId }, pageSize)) {
+        for (const document of page) yield { collection, document };
+      }
     }
   }
 

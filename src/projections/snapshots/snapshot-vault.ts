@@ -135,15 +135,13 @@ export class SnapshotVault {
    * copied. The next chunk is opened while the caller works on this one.
    */
   async *chunksOf(snapshotId: string): AsyncIterable<CopiedDocument[]> {
-    let next = this.opened(snapshotId, 0);
-    next.catch(() => undefined);
+    let next = this.opening(snapshotId, 0);
 
     for (let index = 1; ; index += 1) {
       const json = await next;
       if (json === undefined) return;
 
-      next = this.opened(snapshotId, index);
-      next.catch(() => undefined);
+      next = this.opening(snapshotId, index);
       const entries = JSON.parse(json) as [string, ReadDocument][];
       yield entries.map(([collection, document]) => ({ collection, document }));
     }
@@ -162,6 +160,18 @@ export class SnapshotVault {
     const data = await this.cipher.encryptBytes(addressOf(chunk), compressed);
 
     return { ...chunk, encoding: 'brotli', data };
+  }
+
+  /**
+   * Starts opening a chunk ahead of need. Its failure is kept for the
+   * await that takes it, not reported as unhandled before then, or at
+   * all when the caller stops early.
+   */
+  private opening(snapshotId: string, index: number) {
+    const opened = this.opened(snapshotId, index);
+    opened.catch(() => undefined);
+
+    return opened;
   }
 
   /** A chunk's JSON, or undefined past the last chunk. */
