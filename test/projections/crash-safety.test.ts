@@ -30,6 +30,7 @@ const sqlitePlan: CrashPlan = {
   appendedFirst: 120_000,
   appendPauseMs: 20,
   batchSize: 1000,
+  applyDelayMs: 0,
   kills: 8,
   killAfterMs: { min: 20, max: 400 },
   catchUpTimeoutMs: 60_000,
@@ -39,11 +40,15 @@ const sqlitePlan: CrashPlan = {
 // of the collection and with the load on the machine, so the log is
 // small and batches are short: a kill every few seconds must still let
 // checkpoints advance, and the clean rebuild gets a generous deadline.
+// On a quiet machine it can be quick enough to catch up between kills,
+// so each event waits 20 ms too: six lives of at most 5 s apply at most
+// 1,500 of the 2,000 events.
 const mongoPlan: CrashPlan = {
   size: { events: 2_000, counters: 200 },
   appendedFirst: 700,
   appendPauseMs: 2_000,
   batchSize: 50,
+  applyDelayMs: 20,
   kills: 6,
   killAfterMs: { min: 1_000, max: 5_000 },
   catchUpTimeoutMs: 180_000,
@@ -89,6 +94,7 @@ describe('projection runner killed mid-catch-up', function () {
       eventsFile: path.join(events.dir, 'events.sqlite'),
       progressFile: path.join(events.dir, 'applied-progress'),
       batchSize: plan.batchSize,
+      applyDelayMs: plan.applyDelayMs,
     });
     const run = await runWithKills(
       { processes, eventStore: events.store, readStore: chosen.crashed },

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../../src/ports/event-store.js';
 import type { ReadDocument } from '../../../src/ports/read-store.js';
 import { defineProjection } from '../../../src/projections/projection.js';
 import type { Projection } from '../../../src/projections/projection.js';
+import { pause } from '../../support/waiting.js';
 import { counterCodec } from './counter-events.js';
 import type { CounterEvent } from './counter-events.js';
 
@@ -20,6 +21,7 @@ export interface CounterDocument extends ReadDocument {
  */
 export function counterProjection(
   onApplied: (recorded: RecordedEvent) => void = () => {},
+  applyDelayMs = 0,
 ): Projection {
   return defineProjection<CounterEvent>({
     name: 'crash-counters',
@@ -28,6 +30,7 @@ export function counterProjection(
     handlers: {
       CounterTicked: async (event, recorded, store) => {
         const { counterId, value } = event.data;
+        if (applyDelayMs > 0) await pause(applyDelayMs);
         await store.collection(countersCollection).update(
           counterId,
           {

@@ -13,6 +13,11 @@ export interface CrashPlan {
   appendPauseMs: number;
   /** Most events per batch in the children. */
   batchSize: number;
+  /**
+   * A wait before each event a child applies: a store fast enough to
+   * catch up between kills would leave nothing to kill mid-catch-up.
+   */
+  applyDelayMs: number;
   kills: number;
   /** Each kill comes this long after the child has begun applying. */
   killAfterMs: { min: number; max: number };

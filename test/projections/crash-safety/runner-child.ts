@@ -38,7 +38,7 @@ let lastApplied: bigint | undefined;
 const projection = counterProjection((recorded: RecordedEvent) => {
   lastApplied = recorded.position;
   fs.writeSync(progress, lastApplied.toString().padStart(20), 0);
-});
+}, options.applyDelayMs);
 const runner = new ProjectionRunner({
   eventStore,
   readStore,

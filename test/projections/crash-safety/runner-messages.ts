@@ -17,6 +17,8 @@ export interface RunnerChildOptions {
   progressFile: string;
   /** Most events per batch: a checkpoint is stored after each. */
   batchSize: number;
+  /** A wait before each event is applied, to slow a fast store down. */
+  applyDelayMs: number;
 }
 
 /** Sent by the child every few milliseconds while it runs. */
