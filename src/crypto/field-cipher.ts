@@ -1,18 +1,12 @@
 import { createHmac } from 'node:crypto';
 
 import type { JsonValue } from '../ports/event-store.js';
+import type { FieldAddress, ValueSealer } from '../ports/value-sealer.js';
 import { nonceBytes, open, seal, tagBytes } from './aes-gcm.js';
 import { DecryptionError } from './crypto-errors.js';
 import type { Keyring } from './keyring.js';
 
-/** Where a value lives. The ciphertext is bound to all three. */
-export interface FieldAddress {
-  tenantId: string;
-  /** The stream name of an event, or the collection and id of a document. */
-  record: string;
-  /** The field's path within the record. */
-  field: string;
-}
+export type { FieldAddress };
 
 /** Marks a stored value as sealed, and names the layout that follows. */
 const prefix = 'enc:';
@@ -29,7 +23,7 @@ const headerBytes = 5;
  * The header and the value's address are the AAD, so a ciphertext moved
  * to another field, record or tenant, or relabelled, does not open.
  */
-export class FieldCipher {
+export class FieldCipher implements ValueSealer {
   constructor(private readonly keyring: Keyring) {}
 
   encrypt(address: FieldAddress, value: JsonValue): Promise<string> {

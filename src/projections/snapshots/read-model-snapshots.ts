@@ -1,8 +1,8 @@
-import type { FieldCipher } from '../../crypto/field-cipher.js';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.js';
 import type { Logger } from '../../ports/logger.js';
 import { pagesOf } from '../../ports/read-pages.js';
 import type { IndexSpec, ReadStore } from '../../ports/read-store.js';
+import type { ValueSealer } from '../../ports/value-sealer.js';
 import type {
   SnapshotCopies,
   SnapshotCopy,
@@ -25,7 +25,7 @@ export interface ReadModelSnapshotsOptions {
   /** Where copies are kept: a store that does not seal by itself. */
   vault: ReadStore;
   /** Seals each chunk of a copy whole, with the tenant's data key. */
-  cipher: FieldCipher;
+  cipher: ValueSealer;
   eventStore: EventStore;
   logger: Logger;
   /**

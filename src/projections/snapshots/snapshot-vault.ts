@@ -1,12 +1,12 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
-import type { FieldAddress, FieldCipher } from '../../crypto/field-cipher.js';
 import type {
   IndexSpec,
   ReadDocument,
   ReadStore,
 } from '../../ports/read-store.js';
+import type { FieldAddress, ValueSealer } from '../../ports/value-sealer.js';
 
 export const snapshotChunksCollection = 'snapshot_chunks';
 
@@ -75,7 +75,7 @@ export class SnapshotVault {
   /** The store is not an encrypting one: the vault seals chunks itself. */
   constructor(
     private readonly store: ReadStore,
-    private readonly cipher: FieldCipher,
+    private readonly cipher: ValueSealer,
   ) {}
 
   /**
