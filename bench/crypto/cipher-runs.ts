@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-import type {
-  FieldAddress,
-  FieldCipher,
-} from '../../src/crypto/field-cipher.js';
+import type { FieldCipher } from '../../src/crypto/field-cipher.js';
+import type { FieldAddress } from '../../src/ports/value-sealer.js';
 import { writerLoops } from '../measure.js';
 import type { Slice } from '../measure.js';
 import { rawOpen, rawSeal } from './raw-gcm.js';

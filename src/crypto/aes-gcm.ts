@@ -42,7 +42,7 @@ const nothing = Buffer.alloc(0);
  */
 export function seal(
   key: Buffer,
-  plaintext: Buffer | string,
+  plaintext: Uint8Array | string,
   aad: Buffer,
   prefix: Buffer = nothing,
 ): Buffer {

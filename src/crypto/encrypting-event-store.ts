@@ -19,7 +19,7 @@ import type {
 } from '../ports/event-store.js';
 import type { EventEncryptionPolicy } from '../domain/event-catalog.js';
 import { DecryptionError } from './crypto-errors.js';
-import type { FieldAddress } from './field-cipher.js';
+import type { FieldAddress } from '../ports/value-sealer.js';
 import type { FieldCipher } from './field-cipher.js';
 import type { Keyring } from './keyring.js';
 

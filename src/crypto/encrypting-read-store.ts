@@ -15,7 +15,8 @@ import type {
   UpdateResult,
 } from '../ports/read-store.js';
 import { DecryptionError, EncryptionPolicyError } from './crypto-errors.js';
-import type { FieldAddress, FieldCipher } from './field-cipher.js';
+import type { FieldAddress } from '../ports/value-sealer.js';
+import type { FieldCipher } from './field-cipher.js';
 
 /**
  * The encrypted top-level fields of each collection, as the projections

@@ -6,8 +6,6 @@ import { nonceBytes, open, seal, tagBytes } from './aes-gcm.js';
 import { DecryptionError } from './crypto-errors.js';
 import type { Keyring } from './keyring.js';
 
-export type { FieldAddress };
-
 /** Marks a stored value as sealed, and names the layout that follows. */
 const prefix = 'enc:';
 /** What the plaintext is: the JSON of a value, or bytes as they are. */
@@ -76,9 +74,7 @@ export class FieldCipher implements ValueSealer {
     header.writeUInt8(format, 0);
     header.writeUInt32BE(version, 1);
 
-    const bytes =
-      typeof plaintext === 'string' ? plaintext : toBuffer(plaintext);
-    const sealed = seal(key, bytes, aad(header, address), header);
+    const sealed = seal(key, plaintext, aad(header, address), header);
 
     return prefix + sealed.toString('base64');
   }
@@ -102,12 +98,6 @@ export class FieldCipher implements ValueSealer {
       throw new DecryptionError('authentication', { cause: error });
     }
   }
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export function isSealed(value: unknown): value is string {

@@ -9,7 +9,7 @@ import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import { DecryptionError } from '../../src/crypto/crypto-errors.js';
 import { EncryptingEventStore } from '../../src/crypto/encrypting-event-store.js';
 import { FieldCipher } from '../../src/crypto/field-cipher.js';
-import type { FieldAddress } from '../../src/crypto/field-cipher.js';
+import type { FieldAddress } from '../../src/ports/value-sealer.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { LocalMasterKey, MasterKeys } from '../../src/crypto/master-key.js';
 import { silentLogger } from '../../src/logger.js';

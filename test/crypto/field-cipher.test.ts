@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 
 import { DecryptionError } from '../../src/crypto/crypto-errors.js';
-import type {
-  FieldAddress,
-  FieldCipher,
-} from '../../src/crypto/field-cipher.js';
+import type { FieldCipher } from '../../src/crypto/field-cipher.js';
+import type { FieldAddress } from '../../src/ports/value-sealer.js';
 import { cryptoFixture } from '../support/crypto-fixture.js';
 import { rejectionOf } from '../support/rejection.js';
 

@@ -7,7 +7,7 @@ import {
   UnknownMasterKeyError,
 } from '../../src/crypto/crypto-errors.js';
 import { TenantKeysDeletedError } from '../../src/ports/errors.js';
-import type { FieldAddress } from '../../src/crypto/field-cipher.js';
+import type { FieldAddress } from '../../src/ports/value-sealer.js';
 import { LocalMasterKey, MasterKeys } from '../../src/crypto/master-key.js';
 import { cryptoFixture } from '../support/crypto-fixture.js';
 import { rejectionOf } from '../support/rejection.js';

@@ -11,6 +11,7 @@ import type { Projection } from '../projection.js';
 import { replayThrough } from '../replay.js';
 import type { ProjectionRunner } from '../projection-runner.js';
 import { DocumentRestore } from './document-restore.js';
+import { untilDone } from './until-done.js';
 import { SnapshotVault } from './snapshot-vault.js';
 import type { CopiedDocument } from './snapshot-vault.js';
 
@@ -61,7 +62,6 @@ const tenantPages: IndexSpec = {
 export class ReadModelSnapshots implements SnapshotCopies {
   private readonly vault: SnapshotVault;
   private readonly collections: string[];
-  private indexed: Promise<void> | undefined;
 
   constructor(private readonly options: ReadModelSnapshotsOptions) {
     this.vault = new SnapshotVault(options.vault, options.cipher);
@@ -117,20 +117,13 @@ export class ReadModelSnapshots implements SnapshotCopies {
     await this.options.vault.purgeDeleted();
   }
 
-  private ensurePageIndexes(): Promise<void> {
+  /** Once, before the first copy; a copy after a failure tries again. */
+  private readonly ensurePageIndexes = untilDone(async () => {
     const stored = this.options.storedReadModels;
-    this.indexed ??= (async () => {
-      for (const collection of this.collections) {
-        await stored.collection(collection).ensureIndexes([tenantPages]);
-      }
-    })().catch((error: unknown) => {
-      // The next copy tries again.
-      this.indexed = undefined;
-      throw error;
-    });
-
-    return this.indexed;
-  }
+    for (const collection of this.collections) {
+      await stored.collection(collection).ensureIndexes([tenantPages]);
+    }
+  });
 
   private async *documentsOf(tenantId: string): AsyncIterable<CopiedDocument> {
     const stored = this.options.storedReadModels;

@@ -7,6 +7,7 @@ import type {
   ReadStore,
 } from '../../ports/read-store.js';
 import type { FieldAddress, ValueSealer } from '../../ports/value-sealer.js';
+import { untilDone } from './until-done.js';
 
 export const snapshotChunksCollection = 'snapshot_chunks';
 
@@ -70,29 +71,20 @@ const chunkIndexes: IndexSpec[] = [
  * ciphertext, its compressed length says nothing of that content.
  */
 export class SnapshotVault {
-  private indexed: Promise<void> | undefined;
+  /**
+   * Makes the chunks' indexes, once for this vault; writing calls it
+   * first, so every chunk it writes is under the expiring index. Safe
+   * to call again, and at start.
+   */
+  readonly ensureIndexes = untilDone(() =>
+    this.chunks().ensureIndexes(chunkIndexes),
+  );
 
   /** The store is not an encrypting one: the vault seals chunks itself. */
   constructor(
     private readonly store: ReadStore,
     private readonly cipher: ValueSealer,
   ) {}
-
-  /**
-   * Makes the chunks' indexes, once for this vault; writing calls it
-   * first, so every chunk it writes is under the expiring index. Safe
-   * to call again, and at start.
-   */
-  ensureIndexes(): Promise<void> {
-    this.indexed ??= this.chunks()
-      .ensureIndexes(chunkIndexes)
-      .catch((error: unknown) => {
-        this.indexed = undefined;
-        throw error;
-      });
-
-    return this.indexed;
-  }
 
   /**
    * Writes the copy in one batch, so it commits once where the store
@@ -222,13 +214,15 @@ async function* chunkTexts(
     bufferedBytes += json.length;
     if (bufferedBytes < chunkBytes) continue;
 
-    yield { json: `[${buffered.join(',')}]`, documents: buffered.length };
+    yield chunkText(buffered);
     buffered = [];
     bufferedBytes = 0;
   }
-  if (buffered.length > 0) {
-    yield { json: `[${buffered.join(',')}]`, documents: buffered.length };
-  }
+  if (buffered.length > 0) yield chunkText(buffered);
+}
+
+function chunkText(documents: string[]) {
+  return { json: `[${documents.join(',')}]`, documents: documents.length };
 }
 
 /**
