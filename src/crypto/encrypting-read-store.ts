@@ -17,6 +17,7 @@ import type {
 import { DecryptionError, EncryptionPolicyError } from './crypto-errors.js';
 import type { FieldAddress } from '../ports/value-sealer.js';
 import type { FieldCipher } from './field-cipher.js';
+import type { OpenedValues } from './opened-values.js';
 
 /**
  * The encrypted top-level fields of each collection, as the projections
@@ -24,6 +25,13 @@ import type { FieldCipher } from './field-cipher.js';
  * in the clear, to say whose key seals them.
  */
 export type ReadModelEncryptionPolicy = ReadonlyMap<string, readonly string[]>;
+
+/** How the read store seals and opens, and what it remembers opening. */
+export interface ReadModelSealing {
+  cipher: FieldCipher;
+  policy: ReadModelEncryptionPolicy;
+  opened: OpenedValues;
+}
 
 /**
  * A read store that seals the declared fields of every document before it
@@ -35,24 +43,23 @@ export type ReadModelEncryptionPolicy = ReadonlyMap<string, readonly string[]>;
 export class EncryptingReadStore implements ReadStore {
   constructor(
     private readonly inner: ReadStore,
-    private readonly cipher: FieldCipher,
-    private readonly policy: ReadModelEncryptionPolicy,
+    private readonly sealing: ReadModelSealing,
   ) {}
 
   collection<Doc extends ReadDocument>(name: string): ReadCollection<Doc> {
     const inner = this.inner.collection<Doc>(name);
-    const fields = this.policy.get(name);
+    const fields = this.sealing.policy.get(name);
 
     return fields === undefined
       ? inner
-      : new EncryptingCollection(name, inner, this.cipher, new Set(fields));
+      : new EncryptingCollection(name, inner, this.sealing, new Set(fields));
   }
 
   inBatch<Result>(
     work: (batch: ReadStore) => Promise<Result>,
   ): Promise<Result> {
     return this.inner.inBatch((batch) =>
-      work(new EncryptingReadStore(batch, this.cipher, this.policy)),
+      work(new EncryptingReadStore(batch, this.sealing)),
     );
   }
 
@@ -72,12 +79,18 @@ export class EncryptingReadStore implements ReadStore {
 class EncryptingCollection<
   Doc extends ReadDocument,
 > implements ReadCollection<Doc> {
+  private readonly cipher: FieldCipher;
+  private readonly opened: OpenedValues;
+
   constructor(
     private readonly name: string,
     private readonly inner: ReadCollection<Doc>,
-    private readonly cipher: FieldCipher,
+    sealing: ReadModelSealing,
     private readonly sealed: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.cipher = sealing.cipher;
+    this.opened = sealing.opened;
+  }
 
   async get(id: string): Promise<Doc | undefined> {
     const doc = await this.inner.get(id);
@@ -186,9 +199,9 @@ class EncryptingCollection<
       if (typeof value !== 'string' || typeof doc.tenantId !== 'string') {
         throw new DecryptionError('malformed');
       }
-      opened[field] = (await this.cipher.decrypt(
-        this.address(doc.tenantId, doc._id, field),
-        value,
+      const address = this.address(doc.tenantId, doc._id, field);
+      opened[field] = (await this.opened.open(address, value, () =>
+        this.cipher.decrypt(address, value),
       )) as FieldValue;
     }
 

@@ -9,6 +9,7 @@ import { EncryptingReadStore } from './encrypting-read-store.js';
 import type { ReadModelEncryptionPolicy } from './encrypting-read-store.js';
 import { FieldCipher } from './field-cipher.js';
 import type { Keyring } from './keyring.js';
+import { OpenedValues } from './opened-values.js';
 
 /**
  * Everything that seals a tenant's data, around one keyring: stores wrap
@@ -17,10 +18,13 @@ import type { Keyring } from './keyring.js';
 export class TenantEncryption {
   readonly cipher: FieldCipher;
   readonly blindIndex: BlindIndex;
+  /** Shared by every read store made here: the same documents are read. */
+  private readonly opened: OpenedValues;
 
   constructor(readonly keyring: Keyring) {
     this.cipher = new FieldCipher(keyring);
     this.blindIndex = new KeyedBlindIndex(keyring);
+    this.opened = new OpenedValues(keyring);
   }
 
   events(
@@ -33,6 +37,8 @@ export class TenantEncryption {
   }
 
   readModels(inner: ReadStore, policy: ReadModelEncryptionPolicy): ReadStore {
-    return new EncryptingReadStore(inner, this.cipher, policy);
+    const { cipher, opened } = this;
+
+    return new EncryptingReadStore(inner, { cipher, policy, opened });
   }
 }

@@ -69,6 +69,17 @@ describe('session tokens', function () {
     expect((await me(forged({}))).status).to.equal(200);
   });
 
+  it('still lets a token in after tokens of many made-up tenants', async function () {
+    const keys = new Set<unknown>();
+    for (let n = 0; n < 1500; n++) {
+      keys.add(api.f.tokens.keyFor(`made-up-${n}`));
+    }
+
+    expect(keys.size, 'a key of its own for each tenant').to.equal(1500);
+    expect((await me(token)).status).to.equal(200);
+    expect((await me(forged({}))).status).to.equal(200);
+  });
+
   const refusals: [string, () => string][] = [
     ['no token at all', () => ''],
     [

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import { DecryptionError } from '../../../src/crypto/crypto-errors.js';
-import { EncryptingReadStore } from '../../../src/crypto/encrypting-read-store.js';
 import type { FieldCipher } from '../../../src/crypto/field-cipher.js';
+import type { Keyring } from '../../../src/crypto/keyring.js';
+import { TenantEncryption } from '../../../src/crypto/tenant-encryption.js';
 import type { ReadDocument } from '../../../src/ports/read-store.js';
 import {
   snapshotChunksCollection,
@@ -54,6 +55,7 @@ describe('snapshot vault', function () {
   let dir: string;
   let store: SqliteReadStore;
   let keys: ReturnType<typeof cryptoFixture>;
+  let keyring: Keyring;
   let cipher: FieldCipher;
   let vault: SnapshotVault;
 
@@ -61,7 +63,7 @@ describe('snapshot vault', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-vault-'));
     store = new SqliteReadStore(path.join(dir, 'snapshots.sqlite'));
     keys = cryptoFixture();
-    const keyring = keys.keyring();
+    keyring = keys.keyring();
     await keyring.createTenantKeys('tenant-a');
     await keyring.createTenantKeys('tenant-b');
     cipher = keys.cipher(keyring);
@@ -111,9 +113,8 @@ describe('snapshot vault', function () {
 
   it('still opens chunks sealed before compression, as JSON values', async function () {
     const copied = documents(10);
-    const legacy = new EncryptingReadStore(
+    const legacy = new TenantEncryption(keyring).readModels(
       store,
-      cipher,
       new Map([[snapshotChunksCollection, ['data']]]),
     );
     await legacy.collection(snapshotChunksCollection).insert({
