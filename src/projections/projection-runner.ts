@@ -20,7 +20,10 @@ export interface ProjectionRunnerOptions {
   projections: readonly Projection[];
   /** Most events applied before a checkpoint is stored. */
   batchSize?: number;
-  /** Longest wait for a batch to fill. */
+  /**
+   * Least time between two batches of one projection that are not full.
+   * The first events after a quiet spell are applied at once.
+   */
   batchMs?: number;
   /** How often the head of the log is read, for lag and estimates. */
   headIntervalMs?: number;

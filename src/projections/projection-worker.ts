@@ -1,4 +1,4 @@
-import { bufferTime, concatMap, filter, from } from 'rxjs';
+import { concatMap, from } from 'rxjs';
 import type { Subscription } from 'rxjs';
 
 import { HakkiriError } from '../domain/hakkiri-error.js';
@@ -9,6 +9,7 @@ import type {
 } from '../ports/event-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { ReadStore } from '../ports/read-store.js';
+import { batches } from './batches.js';
 import { Checkpoints } from './checkpoints.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { LogHead } from './log-head.js';
@@ -78,8 +79,7 @@ export class ProjectionWorker {
         types: this.options.projection.types,
       })
       .pipe(
-        bufferTime(batchMs, null, batchSize),
-        filter((batch) => batch.length > 0),
+        batches(batchSize, batchMs),
         concatMap((batch) => {
           this.inFlight = this.applyGated(batch);
           return from(this.inFlight);
