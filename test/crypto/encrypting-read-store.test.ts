@@ -84,6 +84,29 @@ describe('encrypting read store: values read again', function () {
     expect(await rejectionOf(copy)).to.be.instanceOf(DecryptionError);
   });
 
+  it('reads what is stored after a batch that set a value rolled back', async function () {
+    await person();
+    const failed = store.inBatch(async (batch) => {
+      await batch
+        .collection<Person>(people)
+        .update('p1', { $set: { tenantId: 'tenant-a', name: 'Grace' } });
+      throw new Error('the batch fails');
+    });
+
+    expect(await rejectionOf(failed)).to.be.instanceOf(Error);
+    expect((await person())?.name).to.equal('Ada');
+  });
+
+  it('reads back what was written, not what the writer changed after', async function () {
+    const profile = { city: 'London' };
+    await store
+      .collection<Person>(people)
+      .update('p1', { $set: { tenantId: 'tenant-a', profile } });
+    profile.city = 'changed by the writer';
+
+    expect((await person())?.profile).to.deep.equal({ city: 'London' });
+  });
+
   it('gives each read an object of its own', async function () {
     const profile = { city: 'London' };
     await store
