@@ -155,7 +155,7 @@ class EncryptingCollection<
     for (const field of this.sealed) {
       const value = doc[field];
       if (value === undefined) continue;
-      sealed[field] = await this.sealValue(
+      sealed[field] = await this.cipher.encrypt(
         this.address(tenantOf(doc, this.name), doc._id, field),
         value,
       );
@@ -179,23 +179,11 @@ class EncryptingCollection<
           `${this.name}.${field} is encrypted: set it whole`,
         );
       }
-      sealed[field] = await this.sealValue(
+      sealed[field] = await this.cipher.encrypt(
         this.address(tenantOf($set, this.name), id, field),
         value,
       );
     }
-
-    return sealed;
-  }
-
-  /** Seals one value, remembered so that reading it back opens nothing. */
-  private async sealValue(
-    address: FieldAddress,
-    value: FieldValue,
-  ): Promise<string> {
-    const json = JSON.stringify(value);
-    const sealed = await this.cipher.encryptJson(address, json);
-    this.opened.remember(address, sealed, json);
 
     return sealed;
   }

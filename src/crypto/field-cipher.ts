@@ -25,12 +25,7 @@ export class FieldCipher implements ValueSealer {
   constructor(private readonly keyring: Keyring) {}
 
   encrypt(address: FieldAddress, value: JsonValue): Promise<string> {
-    return this.encryptJson(address, JSON.stringify(value));
-  }
-
-  /** A value already written as JSON: the caller may keep the same text. */
-  encryptJson(address: FieldAddress, json: string): Promise<string> {
-    return this.seal(address, formats.json, json);
+    return this.seal(address, formats.json, JSON.stringify(value));
   }
 
   /** Bytes sealed as they are: no JSON, so none of its escapes. */
