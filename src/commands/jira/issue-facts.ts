@@ -28,9 +28,6 @@ export interface IssueFacts {
   statusChanges: StatusChange[];
 }
 
-/** Answers a status's category when it is known, else null. */
-export type CategoryOf = (statusId: string) => StatusCategory | null;
-
 export interface IssueFactsInput {
   tenantId: string;
   connectionId: string;
@@ -40,7 +37,8 @@ export interface IssueFactsInput {
   histories: readonly ChangelogHistory[];
   /** When the source saw it: stands in for a missing `updated`. */
   observedAt?: string;
-  categoryOf: CategoryOf;
+  /** The category of each status in the connection's workflows. */
+  categories: ReadonlyMap<string, StatusCategory>;
   blindIndex: BlindIndex;
 }
 
@@ -53,10 +51,6 @@ export async function issueFacts(input: IssueFactsInput): Promise<IssueFacts> {
   const { issue, connectionId } = input;
   const { fields } = issue;
   const current = issue.fields.status;
-  const categoryOf: CategoryOf = (statusId) =>
-    statusId === current.id
-      ? categoryKey(current.statusCategory.key)
-      : input.categoryOf(statusId);
 
   const observation: ObservationReport = {
     connectionId,
@@ -83,7 +77,7 @@ export async function issueFacts(input: IssueFactsInput): Promise<IssueFacts> {
 
   return {
     observation,
-    statusChanges: statusChanges(connectionId, issue.id, input, categoryOf),
+    statusChanges: statusChanges(connectionId, issue.id, input),
   };
 }
 
@@ -133,7 +127,6 @@ function statusChanges(
   connectionId: string,
   issueId: string,
   input: IssueFactsInput,
-  categoryOf: CategoryOf,
 ): StatusChange[] {
   return input.histories.flatMap((history) =>
     history.items
@@ -150,12 +143,29 @@ function statusChanges(
         changedAt: history.created,
         fromStatusId: item.from || null,
         fromStatusName: item.fromString ?? null,
-        fromCategory: item.from ? categoryOf(item.from) : null,
+        fromCategory: item.from ? categoryOf(input, item.from) : null,
         toStatusId: item.to!,
         toStatusName: item.toString ?? '',
-        toCategory: categoryOf(item.to!),
+        toCategory: categoryOf(input, item.to!),
       })),
   );
+}
+
+/**
+ * A status's category when it is known, else null: the issue's own status
+ * carries its category; the others are looked up in the workflows. A
+ * function of the module, not a closure made per issue: the TypeScript
+ * loader names each closure as it is made.
+ */
+function categoryOf(
+  input: IssueFactsInput,
+  statusId: string,
+): StatusCategory | null {
+  const current = input.issue.fields.status;
+
+  return statusId === current.id
+    ? categoryKey(current.statusCategory.key)
+    : (input.categories.get(statusId) ?? null);
 }
 
 /** Jira's category keys; anything else is as good as no category. */

@@ -256,7 +256,7 @@ export class JiraSync {
       connectionId: ctx.connectionId,
       issue,
       histories: issue.changelog?.histories ?? [],
-      categoryOf: (statusId) => categories.get(statusId) ?? null,
+      categories,
       blindIndex: this.deps.blindIndex,
     });
 

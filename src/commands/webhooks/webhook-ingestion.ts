@@ -73,7 +73,7 @@ export class WebhookIngestion {
         ? [{ ...change.changelog, created: changedAt }]
         : [],
       observedAt: sentAt,
-      categoryOf: (statusId) => categories.get(statusId) ?? null,
+      categories,
       blindIndex: this.deps.blindIndex,
     });
 

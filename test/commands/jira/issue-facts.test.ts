@@ -20,7 +20,7 @@ async function factsOf(name: string, histories: ChangelogHistory[] = []) {
     connectionId: 'c-1',
     issue,
     histories,
-    categoryOf: () => null,
+    categories: new Map(),
     blindIndex: fixedBlindIndex,
   });
 }
