@@ -11,14 +11,13 @@ import type { CatchUpSlices } from './sqlite-runs.js';
 /**
  * Whole passes over the log, each into a new database: the runner through
  * the MongoDB read store, and the same updates through the driver alone.
+ * Each raw pass builds its updates anew, as the SQLite passes do.
  */
 export function mongoCatchUps(
   log: EventLog,
   databases: MongoDatabases,
   batchSize: number,
 ): CatchUpSlices {
-  const moves = movesOf(log.events);
-
   return {
     runner: () =>
       databases.use(async (_db, url) => {
@@ -33,7 +32,7 @@ export function mongoCatchUps(
       }),
     raw: () =>
       databases.use(async (db) => {
-        const timing = await rawMongoMoves(db, moves);
+        const timing = await rawMongoMoves(db, movesOf(log.events));
         expectMoves(await rawCountedMoves(db), timing);
         return timing;
       }),
