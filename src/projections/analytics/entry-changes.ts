@@ -36,6 +36,11 @@ export class EntryChanges<Entry> {
     return this.changes.size === 0;
   }
 
+  /** Each netted entry with its count: above zero added, below removed. */
+  counted(): { entry: Entry; n: number }[] {
+    return [...this.changes.values()];
+  }
+
   /**
    * The stored entries with the changes applied, in no particular order:
    * every caller sorts. A removal of an entry that is not there means the
