@@ -128,7 +128,7 @@ class EncryptingCollection<
       (options.sort ?? []).map(([field]) => field),
     );
 
-    const page = await this.inner.find(filter, options);
+    const page = await this.inner.find(filter, this.withTenant(options));
     const items = await Promise.all(page.items.map((doc) => this.open(doc)));
 
     return { ...page, items };
@@ -206,6 +206,14 @@ class EncryptingCollection<
     }
 
     return opened as Doc;
+  }
+
+  /** A sealed field opens only with its tenant: read that too. */
+  private withTenant(options: FindOptions): FindOptions {
+    const { fields } = options;
+    if (!fields?.some((field) => this.sealed.has(field))) return options;
+
+    return { ...options, fields: [...fields, 'tenantId'] };
   }
 
   private address(tenantId: string, id: string, field: string): FieldAddress {

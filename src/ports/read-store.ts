@@ -48,6 +48,28 @@ export interface FindOptions {
   limit?: number;
   /** The `next` cursor of the previous page. */
   cursor?: string;
+  /**
+   * Only these top-level fields of each document, beside `_id`,
+   * `_version` and the top-level fields the sort names (a cursor needs
+   * them). `[]` reads ids and versions alone: enough to tell which
+   * documents changed without reading them whole.
+   */
+  fields?: readonly string[];
+}
+
+/**
+ * The top-level fields a find with `fields` returns: those asked for and
+ * those the sort names. Fields of the store (`_id`, `_version` and any
+ * other that starts with `_`) are not the caller's to pick: the first two
+ * are always there, the others never.
+ */
+export function projectedFields(
+  fields: readonly string[],
+  sort: readonly [string, SortDirection][],
+): string[] {
+  const named = [...fields, ...sort.map(([field]) => field.split('.')[0]!)];
+
+  return [...new Set(named)].filter((field) => !field.startsWith('_'));
 }
 
 export interface Page<Doc> {

@@ -346,6 +346,54 @@ export function readStoreContract(
         expect(page.next).to.equal(undefined);
       });
 
+      it('returns only the fields asked for, with _id and _version', async function () {
+        await items.update('item-004', { $set: { status: 'open', tags: [] } });
+        await items.update('item-005', { $set: { counts: { todo: 2 } } });
+
+        const page = await items.find(
+          { points: { $in: [4, 5] } },
+          { fields: ['status', 'counts', 'tags'] },
+        );
+
+        expect(page.items).to.deep.equal([
+          { _id: 'item-004', _version: 2, status: 'open', tags: [] },
+          { _id: 'item-005', _version: 2, counts: { todo: 2 } },
+        ]);
+      });
+
+      it('pages through ids and versions alone, by a sort field', async function () {
+        const seen: ReadDocument[] = [];
+        let cursor: string | undefined;
+
+        do {
+          const page = await items.find(
+            { project: 'GAMMA' },
+            {
+              sort: [['points', -1]],
+              limit: 4,
+              fields: [],
+              ...(cursor && { cursor }),
+            },
+          );
+          seen.push(...page.items);
+          cursor = page.next;
+        } while (cursor !== undefined && seen.length < 30);
+
+        expect(seen.map((i) => i._id)).to.deep.equal(
+          [29, 26, 23, 20, 17, 14, 11, 8, 5, 2].map(
+            (n) => `item-${String(n).padStart(3, '0')}`,
+          ),
+        );
+        expect(seen[0]).to.deep.equal({
+          _id: 'item-029',
+          _version: 1,
+          points: 29,
+        });
+
+        const bare = await items.find({ project: 'GAMMA' }, { fields: [] });
+        expect(bare.items[0]).to.deep.equal({ _id: 'item-002', _version: 1 });
+      });
+
       it('finds dotted fields', async function () {
         await items.update('item-004', { $set: { 'counts.todo': 5 } });
 

@@ -107,6 +107,21 @@ describe('encrypting read store: values read again', function () {
     expect((await person())?.profile).to.deep.equal({ city: 'London' });
   });
 
+  it('opens a sealed field a find asks for, and leaves the others out', async function () {
+    const people_ = store.collection<Person>(people);
+    await people_.update('p1', {
+      $set: { tenantId: 'tenant-a', profile: { city: 'London' } },
+    });
+
+    const named = await people_.find({}, { fields: ['name'] });
+    const bare = await people_.find({}, { fields: [] });
+
+    expect(named.items).to.deep.equal([
+      { _id: 'p1', _version: 2, name: 'Ada', tenantId: 'tenant-a' },
+    ]);
+    expect(bare.items).to.deep.equal([{ _id: 'p1', _version: 2 }]);
+  });
+
   it('gives each read an object of its own', async function () {
     const profile = { city: 'London' };
     await store

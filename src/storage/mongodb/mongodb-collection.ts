@@ -2,7 +2,7 @@ import type { Collection, Document } from 'mongodb';
 
 import type { Logger } from '../../ports/logger.js';
 import { encodeCursor } from '../../ports/read-cursor.js';
-import { expiringFieldOf } from '../../ports/read-store.js';
+import { expiringFieldOf, projectedFields } from '../../ports/read-store.js';
 import type {
   ExpectedVersion,
   Filter,
@@ -99,8 +99,12 @@ export class MongoCollection<
     const query = pageQuery(filter, sort, options.cursor);
     const { limit } = options;
 
+    const projection = options.fields
+      ? { projection: only(projectedFields(options.fields, sort)) }
+      : hidden;
+
     const docs = await this.attempt((c) => {
-      const found = c.find(query, { ...hidden, sort });
+      const found = c.find(query, { ...projection, sort });
       return (limit === undefined ? found : found.limit(limit + 1)).toArray();
     });
 
@@ -271,6 +275,11 @@ export class MongoCollection<
       throw translateStoreError(error, this.name);
     }
   }
+}
+
+/** These fields with `_id` and `_version`, and none of the store's own. */
+function only(fields: readonly string[]): Document {
+  return Object.fromEntries(['_version', ...fields].map((field) => [field, 1]));
 }
 
 /** The caller's fields at a version; the store's are never theirs to set. */

@@ -36,6 +36,15 @@ export function fieldExpression(field: string): string {
   return `json_extract(doc, '$.${field}')`;
 }
 
+/** A top-level field as JSON text, or NULL where the document lacks it. */
+export function fieldJson(field: string): string {
+  if (!fieldPattern.test(field) || field.includes('.')) {
+    throw new InvalidFieldError(field);
+  }
+
+  return `doc -> '$.${field}'`;
+}
+
 /** JSON true and false come out of json_extract as 1 and 0. */
 function toSql(value: Scalar): SqlValue {
   return typeof value === 'boolean' ? Number(value) : value;

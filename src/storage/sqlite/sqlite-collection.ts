@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 
 import { UniqueIndexViolationError } from '../../ports/errors.js';
 import { decodeCursor, encodeCursor } from '../../ports/read-cursor.js';
-import { expiringFieldOf } from '../../ports/read-store.js';
+import { expiringFieldOf, projectedFields } from '../../ports/read-store.js';
 import type {
   ExpectedVersion,
   Filter,
@@ -21,6 +21,7 @@ import type {
 import {
   afterCursorClause,
   fieldExpression,
+  fieldJson,
   InvalidFieldError,
   orderByClause,
   whereClause,
@@ -135,16 +136,25 @@ export class SqliteCollection<
       ? afterCursorClause(sort, decodeCursor(options.cursor, sort.length))
       : { sql: '1', params: [] };
     const limit = options.limit ?? -1;
+    const fields = options.fields && projectedFields(options.fields, sort);
+    const columns = fields
+      ? fields.map((field, i) => `${fieldJson(field)} AS f${i}`)
+      : ['doc'];
 
     const rows = this.db
-      .prepare<unknown[], StoredRow>(
-        `SELECT id, doc, version, position FROM ${this.table}
+      .prepare<unknown[], StoredRow & Record<string, string | null>>(
+        `SELECT ${['id', 'version', 'position', ...columns].join(', ')}
+         FROM ${this.table}
          WHERE ${where.sql} AND ${after.sql}
          ORDER BY ${orderByClause(sort)} LIMIT ?`,
       )
       .safeIntegers(true)
       .all(...where.params, ...after.params, limit < 0 ? -1 : limit + 1)
-      .map((row) => toDocument<Doc>(normalise(row)));
+      .map((row) =>
+        fields
+          ? projectedDocument<Doc>(row, fields)
+          : toDocument<Doc>(normalise(row)),
+      );
 
     const more = limit >= 0 && rows.length > limit;
     const items = more ? rows.slice(0, limit) : rows;
@@ -266,6 +276,23 @@ function toDocument<Doc extends ReadDocument>(row: Row): Doc {
   const fields = JSON.parse(row.doc) as Omit<Doc, '_id' | '_version'>;
 
   return { _id: row.id, _version: row.version, ...fields } as Doc;
+}
+
+/**
+ * The fields a find asked for, read from their columns `f0`, `f1`, …: a
+ * field the document lacks stays absent.
+ */
+function projectedDocument<Doc extends ReadDocument>(
+  row: StoredRow & Record<string, string | null>,
+  fields: readonly string[],
+): Doc {
+  const doc: ReadDocument = { _id: row.id, _version: Number(row.version) };
+  fields.forEach((field, i) => {
+    const json = row[`f${i}`];
+    if (json !== null && json !== undefined) doc[field] = JSON.parse(json);
+  });
+
+  return doc as Doc;
 }
 
 /** The caller's fields only: `_id` and `_version` live in their columns. */
