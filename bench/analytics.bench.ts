@@ -115,7 +115,12 @@ async function measureQueries(service: ChildServer, settings: Settings) {
       throw new Error(`${name} answered ${check.status}`);
 
     progress(`${name}: ${settings.seconds} s at ${settings.rate} req/s, twice`);
-    const at = { token, rate: settings.rate, cpuSeconds: service.cpuSeconds };
+    const at = {
+      token,
+      rate: settings.rate,
+      cpuSeconds: service.cpuSeconds,
+      serverPid: service.pid,
+    };
     await load({ ...at, url, seconds: warmupSeconds });
     const result = await load({ ...at, url, seconds: settings.seconds });
     const ranges = rotatingRanges(settings.rangeDays);
@@ -144,7 +149,7 @@ async function measureHelloWorld(settings: Settings) {
       url: hello.url,
       seconds: settings.seconds,
       rate: settings.rate,
-      cpuSeconds: hello.cpuSeconds,
+      serverPid: hello.pid,
     });
     return { flatOut, atRate };
   } finally {

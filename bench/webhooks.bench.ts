@@ -16,7 +16,7 @@ import {
 } from './webhooks/bench-connection.js';
 import { DeliveryMaker } from './webhooks/deliveries.js';
 import { DeliveryTally } from './webhooks/delivery-tally.js';
-import { runPaced } from './webhooks/paced-load.js';
+import { runPaced } from './api/paced-load.js';
 import { readWebhookSettings } from './webhooks/webhook-settings.js';
 import type { WebhookSettings } from './webhooks/webhook-settings.js';
 import { printWebhookReport } from './webhooks/webhooks-report.js';

@@ -9,6 +9,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 /** A server in a process of its own, found at the URL it logs. */
 export interface ChildServer {
   url: string;
+  pid: number | undefined;
   /** CPU time the process has used so far, in seconds (Linux only). */
   cpuSeconds(): number | undefined;
   stop(): Promise<void>;
@@ -31,6 +32,7 @@ export async function startChildServer(
 
   return {
     url,
+    pid: child.pid,
     cpuSeconds: () => cpuSecondsOf(child.pid),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

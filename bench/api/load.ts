@@ -6,6 +6,8 @@ import { startCpuCount } from './machine-load.js';
 export interface VariedRequest {
   headers: Record<string, string>;
   body: string;
+  /** Another path and query on the target's host, for the paced load. */
+  path?: string;
 }
 
 /** One HTTP request, sent over and over. */
@@ -31,6 +33,7 @@ export interface Round {
   rate: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
   succeeded: number;
   /** Non-2xx answers, connection errors and timeouts. */
   failed: number;
@@ -83,6 +86,7 @@ export async function runLoad(target: Target, shape: LoadShape) {
     rate: succeeded / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
     succeeded,
     failed: result.non2xx + result.errors,
     failures: failuresOf(result),

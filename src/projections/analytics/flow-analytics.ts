@@ -1,7 +1,9 @@
 import { mondayOf, monthNumberOf } from '../../domain/analytics/civil-day.js';
 import type { LocalCalendar } from '../../domain/analytics/local-calendar.js';
-import { mean, nearestRank } from '../../domain/analytics/percentiles.js';
-import type { Percent } from '../../domain/analytics/percentiles.js';
+import {
+  mean,
+  selectNearestRanks,
+} from '../../domain/analytics/percentiles.js';
 import { stages } from '../../domain/analytics/stage.js';
 import type { Stage } from '../../domain/analytics/stage.js';
 import type { StatusRule } from '../../domain/analytics/status-mapping-events.js';
@@ -27,11 +29,9 @@ import type {
   AnalyticsTenantDocument,
   FinishedPoint,
   FinishedPointsDocument,
-  FinishedWeekDocument,
   FlowMonthDocument,
   ScopeFilter,
   StageBalanceDocument,
-  StatusWeekDocument,
   WipEntry,
   WipWeekDocument,
 } from './analytics-documents.js';
@@ -46,11 +46,11 @@ import {
   unlessAllZero,
 } from './flow-series.js';
 import type { DayRange, Interval } from './flow-series.js';
-import { unpackNumbers } from './packed-numbers.js';
 import { AnswerCache } from './answer-cache.js';
 import { recomputationView } from './recomputation-view.js';
 import { tupleWidth } from './entry-documents.js';
 import { GenerationDimensions } from './generation-dimensions.js';
+import { WeekEntries } from './week-entries.js';
 import type { RecomputationView } from './recomputation-view.js';
 
 const dayMs = 86_400_000;
@@ -108,6 +108,8 @@ export interface FlowAnalyticsOptions {
   agingLimit?: number;
   /** Answers kept for reuse while the read models stay as they are. */
   cacheEntries?: number;
+  /** Bytes of decoded week entries kept while their documents hold. */
+  weekEntriesBytes?: number;
 }
 
 type Duration = 'cycle' | 'lead';
@@ -122,6 +124,7 @@ export class FlowAnalytics {
   readonly pointsLimit: number;
   readonly agingLimit: number;
   private readonly cache: AnswerCache;
+  private readonly weeks: WeekEntries;
 
   constructor(
     private readonly store: ReadStore,
@@ -130,6 +133,10 @@ export class FlowAnalytics {
     this.pointsLimit = options.pointsLimit ?? 1000;
     this.agingLimit = options.agingLimit ?? 500;
     this.cache = new AnswerCache(options.cacheEntries ?? 256);
+    this.weeks = new WeekEntries(
+      store,
+      options.weekEntriesBytes ?? 64 * 1024 * 1024,
+    );
   }
 
   /** The generation to read; a tenant with no analytics reads an empty one. */
@@ -278,38 +285,33 @@ export class FlowAnalytics {
         filter,
         range,
       );
-      const groups = new Map<
-        number,
-        { stage: number; status: string; values: number[] }
-      >();
+      // One row per status and stage, by a small number for each pair.
+      const groups: { stage: number; status: string; values: number[] }[] = [];
       each((packed, at) => {
         const status = packed[at]!;
         const stage = packed[at + 1]!;
-        // One row per status and stage.
         const key = status * stages.length + stage;
-        let group = groups.get(key);
-        if (!group) {
-          group = {
-            stage,
-            status: dimensions.valueOf('statusNames', status),
-            values: [],
-          };
-          groups.set(key, group);
-        }
+        const group = (groups[key] ??= {
+          stage,
+          status: dimensions.valueOf('statusNames', status),
+          values: [],
+        });
         group.values.push(packed[at + 2]!);
       });
 
-      return [...groups.values()]
+      return groups
+        .filter((group) => group !== undefined)
         .sort((a, b) => a.stage - b.stage || (a.status < b.status ? -1 : 1))
         .map(({ stage, status, values }) => {
-          const sorted = Float64Array.from(values).sort();
+          const times = Float64Array.from(values);
+          const [p50, p85] = selectNearestRanks(times, [50, 85]);
           return {
             status,
             stage: stages[stage]!,
-            items: sorted.length,
-            meanDays: inDays(mean(sorted)),
-            p50Days: inDays(nearestRank(sorted, 50)),
-            p85Days: inDays(nearestRank(sorted, 85)),
+            items: times.length,
+            meanDays: inDays(mean(times)),
+            p50Days: inDays(p50!),
+            p85Days: inDays(p85!),
           };
         });
     });
@@ -327,13 +329,17 @@ export class FlowAnalytics {
       'aging',
       [filter, range],
       async () => {
-        const oldest = await this.oldestInProgress(view, filter);
-        const cycle = await this.sortedDurations(view, filter, range, 'cycle');
+        // What is in progress now does not depend on the range.
+        const oldest = await this.cached(view, 'inProgress', [filter], () =>
+          this.oldestInProgress(view, filter),
+        );
+        const cycle = await this.durationValues(view, filter, range, 'cycle');
+        const [p50, p85] = selectNearestRanks(cycle, [50, 85]);
         return {
           oldest: oldest.slice(0, this.agingLimit),
           itemsTruncated: oldest.length > this.agingLimit,
-          p50: inDays(nearestRank(cycle, 50)),
-          p85: inDays(nearestRank(cycle, 85)),
+          p50: inDays(p50!),
+          p85: inDays(p85!),
         };
       },
     );
@@ -403,27 +409,27 @@ export class FlowAnalytics {
     range: DayRange,
     duration: Duration,
   ): Promise<DurationSummary> {
-    const sorted = await this.sortedDurations(view, filter, range, duration);
-    const percentile = (p: Percent) => inDays(nearestRank(sorted, p));
+    const values = await this.durationValues(view, filter, range, duration);
+    const [p50, p75, p85, p95] = selectNearestRanks(values, [50, 75, 85, 95]);
     const points =
-      sorted.length === 0
+      values.length === 0
         ? []
         : await this.latestPoints(view, filter, range, duration);
 
     return {
-      count: sorted.length,
-      mean: inDays(mean(sorted)),
-      p50: percentile(50),
-      p75: percentile(75),
-      p85: percentile(85),
-      p95: percentile(95),
+      count: values.length,
+      mean: inDays(mean(values)),
+      p50: inDays(p50!),
+      p75: inDays(p75!),
+      p85: inDays(p85!),
+      p95: inDays(p95!),
       points: points.slice(-this.pointsLimit),
       pointsTruncated: points.length > this.pointsLimit,
     };
   }
 
-  /** Cycle or lead times in ms, sorted; items with no cycle time left out. */
-  private async sortedDurations(
+  /** Cycle or lead times in ms, in no order; items with no cycle time left out. */
+  private async durationValues(
     view: AnalyticsView,
     filter: ScopeFilter,
     range: DayRange,
@@ -442,7 +448,7 @@ export class FlowAnalytics {
       if (value >= 0) values.push(value);
     });
 
-    return Float64Array.from(values).sort();
+    return Float64Array.from(values);
   }
 
   /**
@@ -456,26 +462,25 @@ export class FlowAnalytics {
     filter: ScopeFilter,
     range: DayRange,
   ) {
-    const docs = await this.all(
-      this.collection<FinishedWeekDocument | StatusWeekDocument>(collection),
-      weekFilter(view, range),
-    );
+    const weeks = await this.weeks.load(collection, weekFilter(view, range));
     const dimensions = await GenerationDimensions.load(
       this.store,
       view.tenantId,
       view.generation,
     );
     const place = placeFilter(dimensions, filter);
+    const anywhere = !isFiltered(filter);
+    const { from, to } = range;
     const each = (visit: (packed: Float64Array, at: number) => void) => {
       if (place === null) return;
-      for (const doc of docs) {
-        const packed = unpackNumbers(doc.entries);
+      for (const packed of weeks) {
         for (let at = 0; at + tupleWidth <= packed.length; at += tupleWidth) {
           const day = packed[at + 3]!;
           const kept =
-            day >= range.from &&
-            day <= range.to &&
-            place(packed[at + 4]!, packed[at + 5]!, packed[at + 6]!);
+            day >= from &&
+            day <= to &&
+            (anywhere ||
+              place(packed[at + 4]!, packed[at + 5]!, packed[at + 6]!));
           if (kept) visit(packed, at);
         }
       }
@@ -567,11 +572,7 @@ export class FlowAnalytics {
    * no filters, else every combination the filters pass.
    */
   private async countParts(view: AnalyticsView, filter: ScopeFilter) {
-    const filtered =
-      filter.connectionId !== undefined ||
-      filter.projectIndex !== undefined ||
-      filter.issueTypeIndex !== undefined;
-    if (!filtered) {
+    if (!isFiltered(filter)) {
       return <Part>(doc: { all: Part }): Part[] => [doc.all];
     }
 
@@ -646,6 +647,14 @@ function placeFilter(
     (connection < 0 || c === connection) &&
     (project < 0 || p === project) &&
     (issueType < 0 || t === issueType);
+}
+
+function isFiltered(filter: ScopeFilter): boolean {
+  return (
+    filter.connectionId !== undefined ||
+    filter.projectIndex !== undefined ||
+    filter.issueTypeIndex !== undefined
+  );
 }
 
 function inDays(ms: number | null): number | null {

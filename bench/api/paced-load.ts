@@ -1,8 +1,8 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
-import type { LoadShape, Round, Target } from '../api/load.js';
-import { startCpuCount } from '../api/machine-load.js';
+import type { LoadShape, Round, Target } from './load.js';
+import { startCpuCount } from './machine-load.js';
 
 /** An answer slower than this counts as a timeout. */
 const answerTimeoutMs = 10_000;
@@ -67,11 +67,13 @@ function send(target: Target, agent: Agent, dueAt: number): Promise<Answer> {
   const body = varied?.body ?? target.body ?? '';
   const headers = { ...target.headers, ...varied?.headers };
 
+  const url = varied?.path ? new URL(varied.path, target.url) : target.url;
+
   return new Promise((resolve) => {
     const answered = (status: Answer['status']) =>
       resolve({ status, latencyMs: performance.now() - dueAt });
     const sent = request(
-      target.url,
+      url,
       { method: target.method ?? 'POST', agent, headers },
       (response) => {
         const chunks: Buffer[] = [];
@@ -115,6 +117,7 @@ function roundOf(
     rate: succeeded / seconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    maxMs: latencies.at(-1) ?? 0,
     succeeded,
     failed: answers.length - succeeded,
     failures,
