@@ -1,4 +1,4 @@
-import { mondayOf, monthNumberOf } from '../../domain/analytics/civil-day.js';
+import { monthNumberOf } from '../../domain/analytics/civil-day.js';
 import type { LocalCalendar } from '../../domain/analytics/local-calendar.js';
 import {
   mean,
@@ -15,20 +15,16 @@ import type {
   ReadStore,
 } from '../../ports/read-store.js';
 import {
-  finishedPointsCollection,
-  finishedWeeksCollection,
   flowMonthsCollection,
   comboOf,
   generationIdOf,
   stageBalancesCollection,
-  statusWeeksCollection,
   tenantsCollection,
   wipWeeksCollection,
 } from './analytics-documents.js';
 import type {
   AnalyticsTenantDocument,
   FinishedPoint,
-  FinishedPointsDocument,
   FlowMonthDocument,
   ScopeFilter,
   StageBalanceDocument,
@@ -50,7 +46,18 @@ import { AnswerCache } from './answer-cache.js';
 import { recomputationView } from './recomputation-view.js';
 import { tupleWidth } from './entry-documents.js';
 import { GenerationDimensions } from './generation-dimensions.js';
-import { WeekEntries } from './week-entries.js';
+import { KeptWeeks } from './kept-weeks.js';
+import {
+  finishedWeeks,
+  groupedByKey,
+  pointWeeks,
+  statusKeyOf,
+  statusOfKey,
+  statusWeeks,
+  weekIdsOf,
+} from './week-decoders.js';
+import type { PackedWeek, StatusTimes } from './week-decoders.js';
+import type { WeekDecoder } from './kept-weeks.js';
 import type { RecomputationView } from './recomputation-view.js';
 
 const dayMs = 86_400_000;
@@ -108,8 +115,8 @@ export interface FlowAnalyticsOptions {
   agingLimit?: number;
   /** Answers kept for reuse while the read models stay as they are. */
   cacheEntries?: number;
-  /** Bytes of decoded week entries kept while their documents hold. */
-  weekEntriesBytes?: number;
+  /** Bytes of decoded week documents kept while they hold. */
+  keptWeekBytes?: number;
 }
 
 type Duration = 'cycle' | 'lead';
@@ -124,7 +131,7 @@ export class FlowAnalytics {
   readonly pointsLimit: number;
   readonly agingLimit: number;
   private readonly cache: AnswerCache;
-  private readonly weeks: WeekEntries;
+  private readonly weeks: KeptWeeks;
 
   constructor(
     private readonly store: ReadStore,
@@ -133,9 +140,9 @@ export class FlowAnalytics {
     this.pointsLimit = options.pointsLimit ?? 1000;
     this.agingLimit = options.agingLimit ?? 500;
     this.cache = new AnswerCache(options.cacheEntries ?? 256);
-    this.weeks = new WeekEntries(
+    this.weeks = new KeptWeeks(
       store,
-      options.weekEntriesBytes ?? 64 * 1024 * 1024,
+      options.keptWeekBytes ?? 64 * 1024 * 1024,
     );
   }
 
@@ -279,37 +286,51 @@ export class FlowAnalytics {
     range: DayRange,
   ): Promise<StatusTimeSummary[]> {
     return this.cached(view, 'timeInStatus', [filter, range], async () => {
-      const { each, dimensions } = await this.entries(
-        statusWeeksCollection,
+      const { weeks, whole, each, dimensions } = await this.weeksOf(
+        statusWeeks,
         view,
         filter,
         range,
       );
-      // One row per status and stage, by a small number for each pair.
-      const groups: { stage: number; status: string; values: number[] }[] = [];
-      each((packed, at) => {
-        const status = packed[at]!;
-        const stage = packed[at + 1]!;
-        const key = status * stages.length + stage;
-        const group = (groups[key] ??= {
-          stage,
-          status: dimensions.valueOf('statusNames', status),
-          values: [],
+      // One row per status and stage: whole weeks give theirs ready made.
+      const byKey = new Map<number, Float64Array[]>();
+      const add = ({ key, times }: StatusTimes) => {
+        const chunks = byKey.get(key);
+        if (chunks) chunks.push(times);
+        else byKey.set(key, [times]);
+      };
+      for (const week of weeks) {
+        if (whole(week)) {
+          week.groups.forEach(add);
+          continue;
+        }
+        const keys = new Int32Array(week.entries.length / tupleWidth);
+        const times = new Float64Array(keys.length);
+        let count = 0;
+        each(week, (packed, at) => {
+          keys[count] = statusKeyOf(packed[at]!, packed[at + 1]!);
+          times[count++] = packed[at + 2]!;
         });
-        group.values.push(packed[at + 2]!);
-      });
+        groupedByKey(keys, times, count).forEach(add);
+      }
 
-      return groups
-        .filter((group) => group !== undefined)
+      return [...byKey]
+        .map(([key, chunks]) => {
+          const { status, stage } = statusOfKey(key);
+          return {
+            stage,
+            status: dimensions.valueOf('statusNames', status),
+            values: joined(chunks),
+          };
+        })
         .sort((a, b) => a.stage - b.stage || (a.status < b.status ? -1 : 1))
         .map(({ stage, status, values }) => {
-          const times = Float64Array.from(values);
-          const [p50, p85] = selectNearestRanks(times, [50, 85]);
+          const [p50, p85] = selectNearestRanks(values, [50, 85]);
           return {
             status,
             stage: stages[stage]!,
-            items: times.length,
-            meanDays: inDays(mean(times)),
+            items: values.length,
+            meanDays: inDays(mean(values)),
             p50Days: inDays(p50!),
             p85Days: inDays(p85!),
           };
@@ -435,58 +456,69 @@ export class FlowAnalytics {
     range: DayRange,
     duration: Duration,
   ): Promise<Float64Array> {
-    const { each } = await this.entries(
-      finishedWeeksCollection,
+    const { weeks, whole, each } = await this.weeksOf(
+      finishedWeeks,
       view,
       filter,
       range,
     );
     const offset = duration === 'cycle' ? 1 : 2;
-    const values: number[] = [];
-    each((packed, at) => {
-      const value = packed[at + offset]!;
-      if (value >= 0) values.push(value);
+    const chunks = weeks.map((week) => {
+      if (whole(week)) return week[duration];
+
+      const values = new Float64Array(week.entries.length / tupleWidth);
+      let count = 0;
+      each(week, (packed, at) => {
+        const value = packed[at + offset]!;
+        if (value >= 0) values[count++] = value;
+      });
+      return values.subarray(0, count);
     });
 
-    return Float64Array.from(values);
+    return joined(chunks);
   }
 
   /**
-   * The packed entries of the weeks of the range: `each` visits those
-   * whose day is in range and whose place passes the filter, with the
-   * index their seven numbers start at.
+   * The weeks of the range, and how to take from each: a week wholly in
+   * the range, asked for with no filter, counts whole; of another, `each`
+   * visits the entries whose day is in range and whose place passes the
+   * filter, with the index their seven numbers start at.
    */
-  private async entries(
-    collection: string,
+  private async weeksOf<Week extends PackedWeek>(
+    decoder: WeekDecoder<ReadDocument & { entries: string }, Week>,
     view: AnalyticsView,
     filter: ScopeFilter,
     range: DayRange,
   ) {
-    const weeks = await this.weeks.load(collection, weekFilter(view, range));
+    const ids = weekIdsOf(view.tenantId, view.generation, range);
     const dimensions = await GenerationDimensions.load(
       this.store,
       view.tenantId,
       view.generation,
     );
     const place = placeFilter(dimensions, filter);
+    const weeks = place === null ? [] : await this.weeks.load(decoder, ids);
     const anywhere = !isFiltered(filter);
     const { from, to } = range;
-    const each = (visit: (packed: Float64Array, at: number) => void) => {
-      if (place === null) return;
-      for (const packed of weeks) {
-        for (let at = 0; at + tupleWidth <= packed.length; at += tupleWidth) {
-          const day = packed[at + 3]!;
-          const kept =
-            day >= from &&
-            day <= to &&
-            (anywhere ||
-              place(packed[at + 4]!, packed[at + 5]!, packed[at + 6]!));
-          if (kept) visit(packed, at);
-        }
+
+    const whole = ({ week }: PackedWeek) =>
+      anywhere && week >= from && week + 6 <= to;
+    const each = (
+      { entries }: PackedWeek,
+      visit: (packed: Float64Array, at: number) => void,
+    ) => {
+      for (let at = 0; at + tupleWidth <= entries.length; at += tupleWidth) {
+        const day = entries[at + 3]!;
+        const kept =
+          day >= from &&
+          day <= to &&
+          (anywhere ||
+            place!(entries[at + 4]!, entries[at + 5]!, entries[at + 6]!));
+        if (kept) visit(entries, at);
       }
     };
 
-    return { each, dimensions };
+    return { weeks, whole, each, dimensions };
   }
 
   /** Up to one more point than the limit, to tell whether any were left out. */
@@ -504,22 +536,19 @@ export class FlowAnalytics {
     const place = placeFilter(dimensions, filter);
     if (place === null) return [];
     const wanted = this.pointsLimit + 1;
-    const weeks = this.collection<FinishedPointsDocument>(
-      finishedPointsCollection,
-    );
+    const newestFirst = weekIdsOf(
+      view.tenantId,
+      view.generation,
+      range,
+    ).reverse();
     // Newest first, while there are too few: turned round at the end.
     const latest: FinishedPoint[] = [];
 
-    let cursor: string | undefined;
-    do {
-      const page = await weeks.find(weekFilter(view, range), {
-        sort: [['week', -1]],
-        limit: 3,
-        ...(cursor && { cursor }),
-      });
-      for (const doc of page.items) {
-        for (let i = doc.points.length - 1; i >= 0; i--) {
-          const point = doc.points[i]!;
+    for (let at = 0; at < newestFirst.length; at += pointWeeksAtOnce) {
+      const ids = newestFirst.slice(at, at + pointWeeksAtOnce);
+      for (const points of await this.weeks.load(pointWeeks, ids)) {
+        for (let i = points.length - 1; i >= 0; i--) {
+          const point = points[i]!;
           const [, cycleMs, , , day, connection, project, issueType] = point;
           const kept =
             day >= range.from &&
@@ -531,8 +560,8 @@ export class FlowAnalytics {
         }
         if (latest.length === wanted) break;
       }
-      cursor = latest.length < wanted ? page.next : undefined;
-    } while (cursor);
+      if (latest.length === wanted) break;
+    }
 
     return latest.reverse().map(([finishedAt, cycleMs, leadMs, key]) => ({
       key,
@@ -614,13 +643,8 @@ export class FlowAnalytics {
   }
 }
 
-function weekFilter(view: AnalyticsView, range: DayRange) {
-  return {
-    tenantId: view.tenantId,
-    generation: view.generation,
-    week: { $gte: mondayOf(range.from), $lte: mondayOf(range.to) },
-  };
-}
+/** A week holds about a thousand points: most answers need one or two. */
+const pointWeeksAtOnce = 2;
 
 /**
  * Whether an entry's connection, project and issue type numbers pass the
@@ -647,6 +671,23 @@ function placeFilter(
     (connection < 0 || c === connection) &&
     (project < 0 || p === project) &&
     (issueType < 0 || t === issueType);
+}
+
+/**
+ * The chunks' values in one new array: selection reorders what it is
+ * given, and chunks may be the kept weeks' own.
+ */
+function joined(chunks: readonly Float64Array[]): Float64Array {
+  const values = new Float64Array(
+    chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+  );
+  let at = 0;
+  for (const chunk of chunks) {
+    values.set(chunk, at);
+    at += chunk.length;
+  }
+
+  return values;
 }
 
 function isFiltered(filter: ScopeFilter): boolean {

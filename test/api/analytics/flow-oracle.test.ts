@@ -175,6 +175,35 @@ describe('flow analytics, checked against an oracle', function () {
     await expectOracle(oracleFor(items, 'America/New_York', []));
   });
 
+  it('counts the days of the weeks a range cuts, and no others', async function () {
+    const oracle = oracleFor(items, 'America/New_York', []);
+    const day = (d: number) =>
+      new Date(Date.UTC(2024, 0, d)).toISOString().slice(0, 10);
+    // Every start in February with the end fixed, then every end from
+    // April to June: each day of the week is an edge many times over.
+    const ranges = [
+      ...Array.from({ length: 29 }, (_, i) => [day(32 + i), '2024-06-30']),
+      ...Array.from({ length: 91 }, (_, i) => ['2024-02-01', day(92 + i)]),
+    ] as [string, string][];
+
+    for (const [from, to] of ranges) {
+      const params = { from, to };
+      const [cycle, lead, statuses] = await Promise.all([
+        query(alice, { path: 'cycle-time', params }),
+        query(alice, { path: 'lead-time', params }),
+        query(alice, { path: 'time-in-status', params }),
+      ]);
+      const at = `${from}..${to}`;
+      expectAnswer(cycle, oracle.cycleTime({}, from, to), `cycle ${at}`);
+      expectAnswer(lead, oracle.leadTime({}, from, to), `lead ${at}`);
+      expectAnswer(
+        statuses,
+        { statuses: oracle.timeInStatus({}, from, to) },
+        `time in status ${at}`,
+      );
+    }
+  });
+
   it('recomputes for a custom status mapping, and back for the default', async function () {
     const first = await expectOracle(oracleFor(items, 'America/New_York', []));
     const globexBefore = await query(gina, {

@@ -4,8 +4,12 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { packNumbers } from '../../../src/projections/analytics/packed-numbers.js';
-import { WeekEntries } from '../../../src/projections/analytics/week-entries.js';
+import { KeptWeeks } from '../../../src/projections/analytics/kept-weeks.js';
+import type { WeekDecoder } from '../../../src/projections/analytics/kept-weeks.js';
+import {
+  packNumbers,
+  unpackNumbers,
+} from '../../../src/projections/analytics/packed-numbers.js';
 import type { ReadDocument } from '../../../src/ports/read-store.js';
 import { SqliteReadStore } from '../../../src/storage/sqlite/sqlite-read-store.js';
 
@@ -17,8 +21,13 @@ interface Week extends ReadDocument {
 
 const weeks = 'weeks';
 const tenant = { tenantId: 't1' };
+const decoder: WeekDecoder<Week, Float64Array> = {
+  collection: weeks,
+  decode: (doc) => unpackNumbers(doc.entries),
+  bytes: (entries) => entries.byteLength,
+};
 
-describe('week entries kept while their documents hold', function () {
+describe('week documents kept while they hold', function () {
   let dir: string;
   let store: SqliteReadStore;
 
@@ -43,40 +52,47 @@ describe('week entries kept while their documents hold', function () {
       );
   }
 
-  async function loaded(entries: WeekEntries, from = 1, to = 3) {
-    const found = await entries.load(weeks, {
-      ...tenant,
-      week: { $gte: from, $lte: to },
-    });
+  async function loaded(kept: KeptWeeks, from = 1, to = 3) {
+    const ids = [];
+    for (let week = from; week <= to; week++) ids.push(`w${week}`);
+    const found = await kept.load(decoder, ids);
     return found.map((packed) => [...packed]);
   }
 
-  it('decodes the entries of each week the filter matches', async function () {
-    expect(await loaded(new WeekEntries(store, 1 << 20), 2, 3)).to.deep.equal([
+  it('decodes each week asked for, in the order asked', async function () {
+    const kept = new KeptWeeks(store, 1 << 20);
+
+    expect(await loaded(kept, 2, 3)).to.deep.equal([
       [2, 20],
       [3, 30],
+    ]);
+    expect(
+      (await kept.load(decoder, ['w3', 'w9', 'w1'])).map((e) => [...e]),
+    ).to.deep.equal([
+      [3, 30],
+      [1, 10],
     ]);
   });
 
   it('reads a week again once it has changed, and only then', async function () {
-    const entries = new WeekEntries(store, 1 << 20);
-    await loaded(entries);
+    const kept = new KeptWeeks(store, 1 << 20);
+    await loaded(kept);
 
     await write(2, [7, 8, 9]);
     await store
       .collection<Week>(weeks)
       .update('w3', { $set: { entries: packNumbers([99]) } });
 
-    expect(await loaded(entries)).to.deep.equal([[1, 10], [7, 8, 9], [99]]);
+    expect(await loaded(kept)).to.deep.equal([[1, 10], [7, 8, 9], [99]]);
   });
 
   it('leaves out a week deleted since it was kept', async function () {
-    const entries = new WeekEntries(store, 1 << 20);
-    await loaded(entries);
+    const kept = new KeptWeeks(store, 1 << 20);
+    await loaded(kept);
 
     await store.collection<Week>(weeks).deleteMany({ week: 2 });
 
-    expect(await loaded(entries)).to.deep.equal([
+    expect(await loaded(kept)).to.deep.equal([
       [1, 10],
       [3, 30],
     ]);
@@ -84,12 +100,12 @@ describe('week entries kept while their documents hold', function () {
 
   it('answers in full with a budget smaller than one range', async function () {
     // Room for about one week: each load reads weeks that push out others.
-    const entries = new WeekEntries(store, 20);
-    await loaded(entries, 1, 1);
+    const kept = new KeptWeeks(store, 20);
+    await loaded(kept, 1, 1);
     await write(3, [3, 31]);
 
     for (let round = 0; round < 3; round++) {
-      expect(await loaded(entries)).to.deep.equal([
+      expect(await loaded(kept)).to.deep.equal([
         [1, 10],
         [2, 20],
         [3, 31],
