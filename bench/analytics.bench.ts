@@ -12,12 +12,8 @@ import {
   decodeOnlyCatchUp,
   settleService,
 } from './analytics/catch-up.js';
-import {
-  helloWorldEntry,
-  serviceEntry,
-  startChildServer,
-} from './analytics/child-server.js';
-import type { ChildServer } from './analytics/child-server.js';
+import { startChildServer } from './api/child-server.js';
+import type { ChildServer } from './api/child-server.js';
 import { load } from './analytics/query-load.js';
 import type { LoadResult } from './analytics/query-load.js';
 import { readSettings } from './analytics/settings.js';
@@ -139,12 +135,7 @@ async function measureQueries(service: ChildServer, settings: Settings) {
       throw new Error(`${name} answered ${check.status}`);
 
     progress(`${name}: ${settings.seconds} s at ${settings.rate} req/s, twice`);
-    const at = {
-      token,
-      rate: settings.rate,
-      cpuSeconds: service.cpuSeconds,
-      serverPid: service.pid,
-    };
+    const at = { token, rate: settings.rate, serverPid: service.pid };
     await load({ ...at, url, seconds: warmupSeconds });
     const result = await load({ ...at, url, seconds: settings.seconds });
     const ranges = rotatingRanges(settings.rangeDays);
@@ -160,14 +151,18 @@ async function measureQueries(service: ChildServer, settings: Settings) {
   return measured;
 }
 
-async function measureHelloWorld(settings: Settings) {
-  const hello = await startChildServer(helloWorldEntry, {});
+async function measureHelloWorld(settings: Settings, dir: string) {
+  const hello = await startChildServer({
+    script: 'bench/api/hello-world-server.ts',
+    env: process.env as Record<string, string>,
+    logFile: path.join(dir, 'hello-world.log'),
+  });
   try {
     await load({ url: hello.url, seconds: warmupSeconds });
     const flatOut = await load({
       url: hello.url,
       seconds: settings.seconds,
-      cpuSeconds: hello.cpuSeconds,
+      serverPid: hello.pid,
     });
     const atRate = await load({
       url: hello.url,
@@ -227,7 +222,13 @@ async function main(): Promise<void> {
     }
 
     progress('starting the service');
-    const service = await startChildServer(serviceEntry, env);
+    // Its log goes to a file: read through a pipe, every request's line
+    // would cost this process, whose timers pace the requests.
+    const service = await startChildServer({
+      script: 'src/main.ts',
+      env: { ...(process.env as Record<string, string>), ...env },
+      logFile: path.join(dir, 'service.log'),
+    });
     let queries;
     try {
       queries = await measureQueries(service, settings);
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
       await service.stop();
     }
     progress('Koa hello world');
-    const hello = await measureHelloWorld(settings);
+    const hello = await measureHelloWorld(settings, dir);
 
     printAnalyticsReport({
       items: settings.items,

@@ -1,5 +1,5 @@
-import autocannon from 'autocannon';
-
+import { runLoad } from '../api/load.js';
+import type { Round, Target } from '../api/load.js';
 import { runPaced } from '../api/paced-load.js';
 
 export interface LoadResult {
@@ -25,10 +25,8 @@ export interface LoadOptions {
    */
   rate?: number;
   connections?: number;
-  /** The server's CPU time so far, in seconds, to charge per answer. */
-  cpuSeconds?: () => number | undefined;
-  /** The server's process, whose CPU time the paced load counts. */
-  serverPid?: number | undefined;
+  /** The server's process, whose CPU time is charged per answer. */
+  serverPid?: number;
   /** A path for each request in turn, instead of the URL's own. */
   nextPath?: () => string;
 }
@@ -41,28 +39,29 @@ export interface LoadOptions {
  * to answer the tenth.
  */
 export async function load(options: LoadOptions): Promise<LoadResult> {
-  return options.rate === undefined ? flatOut(options) : paced(options);
+  const { nextPath, token, rate } = options;
+  const target: Target = {
+    url: options.url,
+    method: 'GET',
+    ...(token && { headers: { authorization: `Bearer ${token}` } }),
+    ...(nextPath && {
+      vary: () => ({ headers: {}, body: '', path: nextPath() }),
+    }),
+    ...(options.serverPid !== undefined && { serverPid: options.serverPid }),
+  };
+  const shape = {
+    connections: options.connections ?? 10,
+    seconds: options.seconds,
+  };
+
+  return resultOf(
+    rate === undefined
+      ? await runLoad(target, shape)
+      : await runPaced(target, { ...shape, overallRate: rate }),
+  );
 }
 
-async function paced(options: LoadOptions): Promise<LoadResult> {
-  const { nextPath, token } = options;
-  const round = await runPaced(
-    {
-      url: options.url,
-      method: 'GET',
-      ...(token && { headers: { authorization: `Bearer ${token}` } }),
-      ...(nextPath && {
-        vary: () => ({ headers: {}, body: '', path: nextPath() }),
-      }),
-      ...(options.serverPid !== undefined && { serverPid: options.serverPid }),
-    },
-    {
-      connections: options.connections ?? 10,
-      seconds: options.seconds,
-      overallRate: options.rate!,
-    },
-  );
-
+function resultOf(round: Round): LoadResult {
   return {
     requests: round.succeeded + round.failed,
     p50: round.p50Ms,
@@ -71,44 +70,5 @@ async function paced(options: LoadOptions): Promise<LoadResult> {
     rate: round.rate,
     failed: round.failed,
     ...(round.serverCpuMs !== undefined && { cpuMs: round.serverCpuMs }),
-  };
-}
-
-async function flatOut(options: LoadOptions): Promise<LoadResult> {
-  const cpuBefore = options.cpuSeconds?.();
-  const result = await autocannon({
-    url: options.url,
-    duration: options.seconds,
-    connections: options.connections ?? 10,
-    ...(options.nextPath && {
-      requests: [
-        {
-          method: 'GET' as const,
-          setupRequest: (request) => ({
-            ...request,
-            path: options.nextPath!(),
-          }),
-        },
-      ],
-    }),
-    ...(options.token && {
-      headers: { authorization: `Bearer ${options.token}` },
-    }),
-  });
-
-  const cpuAfter = options.cpuSeconds?.();
-  const cpuMs =
-    cpuBefore === undefined || cpuAfter === undefined
-      ? undefined
-      : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.requests.total);
-
-  return {
-    ...(cpuMs !== undefined && { cpuMs }),
-    requests: result.requests.total,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
-    rate: result.requests.average,
-    failed: result.errors + result.timeouts + result.non2xx,
   };
 }

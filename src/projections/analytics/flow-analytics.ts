@@ -24,7 +24,6 @@ import {
 } from './analytics-documents.js';
 import type {
   AnalyticsTenantDocument,
-  FinishedPoint,
   FlowMonthDocument,
   ScopeFilter,
   StageBalanceDocument,
@@ -542,20 +541,28 @@ export class FlowAnalytics {
       range,
     ).reverse();
     // Newest first, while there are too few: turned round at the end.
-    const latest: FinishedPoint[] = [];
+    const latest: DurationSummary['points'] = [];
 
-    for (let at = 0; at < newestFirst.length; at += pointWeeksAtOnce) {
-      const ids = newestFirst.slice(at, at + pointWeeksAtOnce);
-      for (const points of await this.weeks.load(pointWeeks, ids)) {
-        for (let i = points.length - 1; i >= 0; i--) {
-          const point = points[i]!;
-          const [, cycleMs, , , day, connection, project, issueType] = point;
+    for (let first = 0; first < newestFirst.length; first += pointWeeksAtOnce) {
+      const ids = newestFirst.slice(first, first + pointWeeksAtOnce);
+      for (const { numbers, keys } of await this.weeks.load(pointWeeks, ids)) {
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const at = i * tupleWidth;
+          const cycleMs = numbers[at + 1]!;
+          const day = numbers[at + 3]!;
           const kept =
             day >= range.from &&
             day <= range.to &&
             (duration === 'lead' || cycleMs >= 0) &&
-            place(connection, project, issueType);
-          if (kept) latest.push(point);
+            place(numbers[at + 4]!, numbers[at + 5]!, numbers[at + 6]!);
+          if (kept) {
+            const ms = duration === 'cycle' ? cycleMs : numbers[at + 2]!;
+            latest.push({
+              key: keys[i]!,
+              finishedAt: new Date(numbers[at]!).toISOString(),
+              days: ms / dayMs,
+            });
+          }
           if (latest.length === wanted) break;
         }
         if (latest.length === wanted) break;
@@ -563,11 +570,7 @@ export class FlowAnalytics {
       if (latest.length === wanted) break;
     }
 
-    return latest.reverse().map(([finishedAt, cycleMs, leadMs, key]) => ({
-      key,
-      finishedAt: new Date(finishedAt).toISOString(),
-      days: (duration === 'cycle' ? cycleMs : leadMs) / dayMs,
-    }));
+    return latest.reverse();
   }
 
   private async dailySeries(
