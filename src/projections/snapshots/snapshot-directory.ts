@@ -1,9 +1,19 @@
 import type { ReadStore } from '../../ports/read-store.js';
 import { snapshotsCollection } from './snapshot-projection.js';
-import type { SnapshotDocument } from './snapshot-projection.js';
+import type {
+  SnapshotDocument,
+  SnapshotDocumentState,
+} from './snapshot-projection.js';
 
 /** More than a tenant keeps: one a day for 90 days, and some. */
 const listLimit = 500;
+
+const notFailed: SnapshotDocumentState[] = [
+  'taking',
+  'ready',
+  'deleted',
+  'purged',
+];
 
 /** Finds snapshots as the read model keeps them. */
 export class SnapshotDirectory {
@@ -29,10 +39,16 @@ export class SnapshotDirectory {
     return page.items;
   }
 
-  /** When the tenant's newest snapshot was asked for, if ever. */
+  /**
+   * When the tenant's newest snapshot that did not fail was asked for, if
+   * ever. One that failed (the projections could not all be held at one
+   * position while they caught up, say) counts as none, so the next
+   * round of housekeeping tries again, not the next day. One an admin
+   * deleted still counts: the day had its snapshot.
+   */
   async lastRequestedAt(tenantId: string): Promise<Date | undefined> {
     const page = await this.snapshots().find(
-      { tenantId },
+      { tenantId, state: { $in: notFailed } },
       { sort: [['requestedAt', -1]], limit: 1 },
     );
     const newest = page.items[0];
