@@ -1,17 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/logger.js';
-import { openStores } from '../src/service-stores.js';
 import { printAnalyticsReport } from './analytics/analytics-report.js';
-import {
-  catchUp,
-  decodeOnlyCatchUp,
-  settleService,
-} from './analytics/catch-up.js';
+import type { BuiltTenant } from './analytics/build-tenant.js';
 import { startChildServer } from './api/child-server.js';
 import type { ChildServer } from './api/child-server.js';
 import { load } from './analytics/query-load.js';
@@ -21,7 +16,6 @@ import type { Settings } from './analytics/settings.js';
 import {
   adminName,
   adminPassword,
-  loadTenant,
   tenantSlug,
 } from './analytics/tenant-load.js';
 
@@ -176,6 +170,33 @@ async function measureHelloWorld(settings: Settings, dir: string) {
   }
 }
 
+/**
+ * The tenant, built and timed in a process of its own, which prints its
+ * progress to stderr as it goes and what it measured last, on stdout.
+ */
+async function buildTenant(
+  settings: Settings,
+  env: Record<string, string>,
+): Promise<BuiltTenant> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'analytics/build-tenant.ts'),
+      String(settings.items),
+      String(settings.changes),
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`building the tenant exited with ${code}`);
+
+  return JSON.parse(output.trim().split('\n').at(-1)!) as BuiltTenant;
+}
+
 async function main(): Promise<void> {
   const settings = readSettings();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-analytics-'));
@@ -195,31 +216,7 @@ async function main(): Promise<void> {
   );
 
   try {
-    const config = loadConfig(env);
-    const logger = createLogger({ level: 'warn', fd: 2 });
-    const stores = await openStores(config, logger);
-    let events: number;
-    let loaded;
-    let caughtUp;
-    let decodedOnly;
-    try {
-      progress('loading the log');
-      loaded = await loadTenant(
-        stores,
-        logger,
-        settings.items,
-        settings.changes,
-      );
-      events = Number(await stores.eventStore.headPosition());
-      progress(`baseline: a projection that only decodes, ${events} events`);
-      decodedOnly = await decodeOnlyCatchUp(stores, events);
-      progress(`catching up on ${events} events`);
-      caughtUp = await catchUp(stores, events);
-      progress("the service's other projections, untimed");
-      await settleService(stores);
-    } finally {
-      await stores.close();
-    }
+    const built = await buildTenant(settings, env);
 
     progress('starting the service');
     // Its log goes to a file: read through a pipe, every request's line
@@ -241,9 +238,9 @@ async function main(): Promise<void> {
     printAnalyticsReport({
       items: settings.items,
       changes: settings.changes,
-      load: loaded.load,
-      catchUp: caughtUp,
-      decodeOnly: decodedOnly,
+      load: built.load,
+      catchUp: built.catchUp,
+      decodeOnly: built.decodeOnly,
       loadAverage: [loadAtStart, os.loadavg()[0]!],
       rate: settings.rate,
       rangeDays: settings.rangeDays,
