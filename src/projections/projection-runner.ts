@@ -18,7 +18,10 @@ export interface ProjectionRunnerOptions {
   readStore: ReadStore;
   logger: Logger;
   projections: readonly Projection[];
-  /** Most events applied before a checkpoint is stored. */
+  /**
+   * Most events applied before a checkpoint is stored; by default what
+   * each projection asks for, else 1,000.
+   */
   batchSize?: number;
   /**
    * Least time between two batches of one projection that are not full.
@@ -60,7 +63,7 @@ export class ProjectionRunner {
         eventStore: options.eventStore,
         readStore: options.readStore,
         logger: options.logger,
-        batchSize: options.batchSize ?? 1000,
+        batchSize: options.batchSize ?? projection.batchSize ?? 1000,
         batchMs: options.batchMs ?? 50,
       });
       this.workers.set(projection.name, worker);

