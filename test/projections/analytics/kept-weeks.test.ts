@@ -1,7 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
 import { expect } from 'chai';
 
 import { KeptWeeks } from '../../../src/projections/analytics/kept-weeks.js';
@@ -11,7 +7,8 @@ import {
   unpackNumbers,
 } from '../../../src/projections/analytics/packed-numbers.js';
 import type { ReadDocument } from '../../../src/ports/read-store.js';
-import { SqliteReadStore } from '../../../src/storage/sqlite/sqlite-read-store.js';
+import { tempReadStore } from '../../support/temp-stores.js';
+import type { TempReadStore } from '../../support/temp-stores.js';
 
 interface Week extends ReadDocument {
   tenantId: string;
@@ -28,18 +25,17 @@ const decoder: WeekDecoder<Week, Float64Array> = {
 };
 
 describe('week documents kept while they hold', function () {
-  let dir: string;
-  let store: SqliteReadStore;
+  let temp: TempReadStore;
+  let store: TempReadStore['store'];
 
   beforeEach(async function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-weeks-'));
-    store = new SqliteReadStore(path.join(dir, 'read-models.sqlite'));
+    temp = tempReadStore();
+    store = temp.store;
     for (const week of [1, 2, 3]) await write(week, [week, week * 10]);
   });
 
   afterEach(async function () {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await temp.dispose();
   });
 
   function write(week: number, numbers: number[]) {

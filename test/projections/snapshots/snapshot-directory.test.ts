@@ -1,7 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
 import { expect } from 'chai';
 
 import { SnapshotDirectory } from '../../../src/projections/snapshots/snapshot-directory.js';
@@ -10,22 +6,22 @@ import type {
   SnapshotDocument,
   SnapshotDocumentState,
 } from '../../../src/projections/snapshots/snapshot-projection.js';
-import { SqliteReadStore } from '../../../src/storage/sqlite/sqlite-read-store.js';
+import { tempReadStore } from '../../support/temp-stores.js';
+import type { TempReadStore } from '../../support/temp-stores.js';
 
 describe('snapshot directory: when the last snapshot was asked for', function () {
-  let dir: string;
-  let store: SqliteReadStore;
+  let temp: TempReadStore;
+  let store: TempReadStore['store'];
   let directory: SnapshotDirectory;
 
   beforeEach(function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hakkiri-snapshot-dir-'));
-    store = new SqliteReadStore(path.join(dir, 'read-models.sqlite'));
+    temp = tempReadStore();
+    store = temp.store;
     directory = new SnapshotDirectory(store);
   });
 
   afterEach(async function () {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await temp.dispose();
   });
 
   function snapshot(
