@@ -18,6 +18,8 @@ export interface AnalyticsResults {
   queries: { name: string; result: LoadResult; varied: LoadResult }[];
   helloFlatOut: LoadResult;
   helloAtRate: LoadResult;
+  /** The service's log lines at warn or above, shortened. */
+  serviceProblems: string[];
 }
 
 const catchUpTarget = 20_000;
@@ -135,7 +137,29 @@ export function printAnalyticsReport(results: AnalyticsResults): void {
     '',
     `Queries at ${results.rate} requests/s, ranges of ${results.rangeDays} days:`,
     ...queryTable(results),
+    ...failureLines(results),
   ];
 
   console.log(lines.join('\n'));
+}
+
+/** How each failed answer failed, and what the service logged then. */
+function failureLines({ queries, serviceProblems }: AnalyticsResults) {
+  const failed = queries
+    .flatMap(({ name, result, varied }) => [
+      { label: `${name}, one range`, result },
+      { label: `${name}, a new range each time`, result: varied },
+    ])
+    .filter(({ result }) => result.failed > 0);
+  if (failed.length === 0) return [];
+
+  return [
+    '',
+    'Failed answers:',
+    ...failed.map(
+      ({ label, result }) => `  ${label}: ${JSON.stringify(result.failures)}`,
+    ),
+    "The service's warnings and errors, as it logged them:",
+    ...serviceProblems.map((line) => `  ${line}`),
+  ];
 }

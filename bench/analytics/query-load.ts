@@ -11,6 +11,8 @@ export interface LoadResult {
   /** Requests per second achieved. */
   rate: number;
   failed: number;
+  /** How the failed ones failed: status codes, `errors` and `timeouts`. */
+  failures: Record<string, number>;
   /** The server's CPU time per answer, in ms, when it could be read. */
   cpuMs?: number;
 }
@@ -69,6 +71,7 @@ function resultOf(round: Round): LoadResult {
     max: round.maxMs,
     rate: round.rate,
     failed: round.failed,
+    failures: round.failures,
     ...(round.serverCpuMs !== undefined && { cpuMs: round.serverCpuMs }),
   };
 }
