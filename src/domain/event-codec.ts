@@ -69,6 +69,35 @@ export const eventMetadataSchema = z.object({
   schemaVersion: z.number().int().positive(),
 });
 
+type EventMetadata = z.infer<typeof eventMetadataSchema>;
+
+/**
+ * The metadata schema's rules, checked by hand. Every event read passes
+ * here, and zod's parse, which builds a checked copy, took about a tenth
+ * of a projection's catch-up. This only accepts: what it refuses goes to
+ * the schema, which stays the definition and names the failing paths. A
+ * test holds the two to the same answers.
+ */
+export function isEventMetadata(value: unknown): value is EventMetadata {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return false;
+  }
+
+  const { tenantId, correlationId, causationId, schemaVersion } =
+    value as Record<string, unknown>;
+  return (
+    isFilledString(tenantId) &&
+    isFilledString(correlationId) &&
+    isFilledString(causationId) &&
+    Number.isSafeInteger(schemaVersion) &&
+    (schemaVersion as number) > 0
+  );
+}
+
+function isFilledString(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0;
+}
+
 export type Decoded<Event> =
   { kind: 'event'; event: Event } | { kind: 'unknown-type'; type: string };
 
@@ -109,17 +138,14 @@ export class EventCodec<Event extends DomainEvent> {
     const definition = this.definitions.get(stored.type);
     if (!definition) return { kind: 'unknown-type', type: stored.type };
 
-    const metadata = eventMetadataSchema.safeParse(stored.metadata);
-    if (!metadata.success) {
-      throw this.mismatch(stored, metadata.error, 'metadata');
-    }
-    if (metadata.data.schemaVersion !== definition.schemaVersion) {
+    const { schemaVersion } = this.metadataOf(stored);
+    if (schemaVersion !== definition.schemaVersion) {
       throw new EventSchemaError(
         stored.streamName,
         stored.revision,
         stored.type,
         [
-          `metadata.schemaVersion (${metadata.data.schemaVersion}, ` +
+          `metadata.schemaVersion (${schemaVersion}, ` +
             `expected ${definition.schemaVersion})`,
         ],
       );
@@ -130,6 +156,16 @@ export class EventCodec<Event extends DomainEvent> {
 
     const event = { type: stored.type, data: data.data } as Event;
     return { kind: 'event', event };
+  }
+
+  private metadataOf(stored: StoredEvent): EventMetadata {
+    if (isEventMetadata(stored.metadata)) return stored.metadata;
+
+    const metadata = eventMetadataSchema.safeParse(stored.metadata);
+    if (!metadata.success) {
+      throw this.mismatch(stored, metadata.error, 'metadata');
+    }
+    return metadata.data;
   }
 
   private mismatch(
