@@ -10,11 +10,15 @@ import type { OperatorFunction } from 'rxjs';
  * the event loop: a lone event, such as the session a login waits for,
  * is not held back for a window to fill. Items that follow within the
  * interval wait for its end and go together, so a busy log is applied in
- * few, large batches, each with one checkpoint.
+ * few, large batches, each with one checkpoint. An item that `endsBatch`
+ * passes everything held on at once, itself last: such as the mark that
+ * a catch-up has reached the head of the log, after which nothing more
+ * is coming to wait for.
  */
 export function batches<T>(
   size: number,
   intervalMs: number,
+  endsBatch: (item: T) => boolean = () => false,
 ): OperatorFunction<T, T[]> {
   return (source) =>
     new Observable<T[]>((subscriber) => {
@@ -51,7 +55,7 @@ export function batches<T>(
       const subscription = source.subscribe({
         next(item) {
           buffer.push(item);
-          if (buffer.length >= size) flush();
+          if (buffer.length >= size || endsBatch(item)) flush();
           else schedule();
         },
         error(error: unknown) {

@@ -79,7 +79,7 @@ export class ProjectionWorker {
         types: this.options.projection.types,
       })
       .pipe(
-        batches(batchSize, batchMs),
+        batches(batchSize, batchMs, (message) => message.kind === 'caught-up'),
         concatMap((batch) => {
           this.inFlight = this.applyGated(batch);
           return from(this.inFlight);

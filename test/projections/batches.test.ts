@@ -6,11 +6,15 @@ import { Subject } from 'rxjs';
 import { batches } from '../../src/projections/batches.js';
 
 /** Items pushed into a batching stream, and the batches that came out. */
-function batching(size: number, intervalMs: number) {
+function batching(
+  size: number,
+  intervalMs: number,
+  endsBatch?: (item: number) => boolean,
+) {
   const items = new Subject<number>();
   const out: number[][] = [];
   const subscription = items
-    .pipe(batches(size, intervalMs))
+    .pipe(batches(size, intervalMs, endsBatch))
     .subscribe((batch) => out.push(batch));
 
   return { items, out, stop: () => subscription.unsubscribe() };
@@ -55,6 +59,21 @@ describe('projection batches', function () {
     expect(out).to.deep.equal([[1], [2, 3, 4]]);
     await pause(20);
     expect(out, 'the rest waits for the interval').to.have.length(2);
+    stop();
+  });
+
+  it('passes what it holds on at once after an item that ends a batch', async function () {
+    const { items, out, stop } = batching(100, 10_000, (item) => item < 0);
+
+    items.next(1);
+    await turn();
+    items.next(2);
+    items.next(-1);
+    items.next(3);
+
+    expect(out).to.deep.equal([[1], [2, -1]]);
+    await turn();
+    expect(out, 'what follows waits for the interval').to.have.length(2);
     stop();
   });
 

@@ -111,6 +111,29 @@ describe('ProjectionRunner', function () {
     return started;
   }
 
+  it('is live once it has caught up, not after a batch window', async function () {
+    for (const stream of ['tenant-1', 'tenant-2', 'tenant-3']) {
+      await rename(stream, `${stream} Ltd`);
+    }
+    // The events go at once, as the first after a quiet spell. The mark
+    // that the log is read to its head comes in a later turn, which a
+    // window of ten minutes would hold back.
+    const names = new ProjectionRunner({
+      eventStore: events.store,
+      readStore,
+      logger: silentLogger(),
+      projections: [tenantNamesProjection()],
+      batchSize: 10,
+      batchMs: 600_000,
+    });
+    runners.push(names);
+
+    await names.start();
+    await waitFor(() => statusOf(names, 'tenant-names').state === 'live');
+
+    expect(await tenantName('tenant-3')).to.include({ name: 'tenant-3 Ltd' });
+  });
+
   it('catches up, then applies live events', async function () {
     await rename('tenant-1', 'Acme');
     await create('tenant-2');
