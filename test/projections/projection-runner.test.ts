@@ -48,13 +48,14 @@ describe('ProjectionRunner', function () {
     projections: Projection[],
     logger: Logger = silentLogger(),
     batchSize = 100,
+    batchMs = 10,
   ) {
     const created = new ProjectionRunner({
       eventStore: events.store,
       readStore,
       logger,
       projections,
-      batchMs: 10,
+      batchMs,
       batchSize,
       headIntervalMs: 10,
     });
@@ -118,15 +119,13 @@ describe('ProjectionRunner', function () {
     // The events go at once, as the first after a quiet spell. The mark
     // that the log is read to its head comes in a later turn, which a
     // window of ten minutes would hold back.
-    const names = new ProjectionRunner({
-      eventStore: events.store,
-      readStore,
-      logger: silentLogger(),
-      projections: [tenantNamesProjection()],
-      batchSize: 10,
-      batchMs: 600_000,
-    });
-    runners.push(names);
+    const tenMinutes = 600_000;
+    const names = runner(
+      [tenantNamesProjection()],
+      silentLogger(),
+      10,
+      tenMinutes,
+    );
 
     await names.start();
     await waitFor(() => statusOf(names, 'tenant-names').state === 'live');
