@@ -87,11 +87,14 @@ export type AnalyticsTenant = {
 export interface AnalyticsTenantDocument
   extends ReadDocument, AnalyticsTenant {}
 
-/** Every document of a generation says whose, and which generation. */
-interface GenerationDocument extends ReadDocument {
+/** One generation of one tenant's read models. */
+export interface GenerationRef {
   tenantId: string;
   generation: number;
 }
+
+/** Every document of a generation says whose, and which generation. */
+interface GenerationDocument extends ReadDocument, GenerationRef {}
 
 /** What the projection keeps of one work item, sealed: names are in it. */
 export type ItemState = {

@@ -9,6 +9,7 @@ import {
 } from './analytics-documents.js';
 import type {
   FlowMonthDocument,
+  GenerationRef,
   ScopeFilter,
   StageBalanceDocument,
 } from './analytics-documents.js';
@@ -16,12 +17,6 @@ import { coveredRange, dailyCounts, intervalsOf } from './flow-series.js';
 import type { DayRange, Interval } from './flow-series.js';
 import { GenerationDimensions } from './generation-dimensions.js';
 import { isFiltered, placeFilter } from './place-filter.js';
-
-/** The generation a read is for. */
-export interface GenerationRef {
-  tenantId: string;
-  generation: number;
-}
 
 /**
  * Reads the precomputed daily counts the series queries add up: the

@@ -1,11 +1,11 @@
 import type { ReadDocument, ReadStore } from '../../ports/read-store.js';
 import { wipWeeksCollection } from './analytics-documents.js';
 import type {
+  GenerationRef,
   ScopeFilter,
   WipEntry,
   WipWeekDocument,
 } from './analytics-documents.js';
-import type { GenerationRef } from './daily-count-reads.js';
 import { tupleWidth } from './entry-documents.js';
 import type { DayRange } from './flow-series.js';
 import { GenerationDimensions } from './generation-dimensions.js';
