@@ -29,6 +29,13 @@ const problemHeaders: Record<number, z.ZodObject> = {
       .string()
       .meta({ description: 'Seconds to wait before trying again' }),
   }),
+  // A store that is down gives no hint; a restore or a read model that
+  // is catching up does.
+  503: z.object({
+    'Retry-After': z.string().optional().meta({
+      description: 'Seconds to wait before trying again, where known',
+    }),
+  }),
 };
 
 /**

@@ -8,6 +8,7 @@ import {
   TenantKeysDeletedError,
   WrongExpectedRevisionError,
 } from '../ports/errors.js';
+import { ReadModelLagError } from '../projections/projection-watermark.js';
 import { ApiError } from './api-errors.js';
 import { problemTypes, problemTypeUri } from './problem-types.js';
 import type { ProblemBody, ProblemCode } from './problem-types.js';
@@ -117,6 +118,18 @@ function mappingOfInfrastructure(error: unknown): Mapped {
   }
   if (error instanceof StoreUnavailableError) {
     return { code: 'store_unavailable', isFailure: true };
+  }
+  // The command's events are in the log: only its read model is behind,
+  // as while the projections catch up after a start. Asking the same
+  // again would repeat the change, so the answer says it is recorded.
+  if (error instanceof ReadModelLagError) {
+    return {
+      code: 'read_model_lagging',
+      detail:
+        'The change is recorded, but the service has not caught up with ' +
+        'it yet: read it back shortly, before making it again.',
+      headers: { 'Retry-After': '1' },
+    };
   }
   // Its data is gone for good: for the API, so is the tenant.
   if (error instanceof TenantKeysDeletedError) {

@@ -42,6 +42,10 @@ export const problemTypes = {
   internal_error: { status: 500, title: 'Internal server error' },
   store_unavailable: { status: 503, title: 'A store is unavailable' },
   not_ready: { status: 503, title: 'The service is not ready' },
+  read_model_lagging: {
+    status: 503,
+    title: 'The change is recorded but cannot be read back yet',
+  },
   tenant_restoring: {
     status: 503,
     title: 'The data is being restored from a snapshot',

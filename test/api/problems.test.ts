@@ -255,6 +255,21 @@ describe('API problems', function () {
     expect(log.lines().some((line) => line.level === 50)).to.equal(true);
   });
 
+  it('answers a read model that lags behind a change with 503 and Retry-After, saying the change is recorded', async function () {
+    const response = await fetch(`${served.url}/v1/failures/lagging`);
+    const problem = await problemOf(response);
+
+    expect(response.status).to.equal(503);
+    expect(response.headers.get('retry-after')).to.equal('1');
+    expect(problem).to.deep.include({
+      type: 'https://hakkiri.dev/problems/read_model_lagging',
+      status: 503,
+    });
+    expect(problem.detail).to.include('The change is recorded');
+    expect(problem.detail).not.to.include('identity');
+    expect(log.lines().some((line) => line.level === 50)).to.equal(false);
+  });
+
   it('answers 429 with Retry-After in whole seconds', async function () {
     const response = await fetch(`${served.url}/v1/failures/slow-down`);
 

@@ -13,6 +13,7 @@ import type {
 } from '../../src/api/route-definition.js';
 import { DomainError } from '../../src/domain/domain-error.js';
 import { StoreUnavailableError } from '../../src/ports/errors.js';
+import { ReadModelLagError } from '../../src/projections/projection-watermark.js';
 
 export const analyst: Principal = {
   tenantId: 'tenant-a',
@@ -119,6 +120,8 @@ function failure(kind: string, ctx: Koa.Context): unknown {
   switch (kind) {
     case 'store':
       return new StoreUnavailableError('the read store is down');
+    case 'lagging':
+      return new ReadModelLagError('identity');
     case 'slow-down':
       return new TooManyRequestsError(2.5);
     case 'conflict':

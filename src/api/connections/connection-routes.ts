@@ -51,7 +51,7 @@ export function connectionRoutes(
       responses: {
         201: { description: 'The connection', schema: createdConnectionSchema },
       },
-      errors: [422],
+      errors: [422, 503],
       handle: async ({ body, principal, ctx }) => {
         const created = await administration.create(
           requester(principal, ctx),
@@ -125,7 +125,7 @@ export function connectionRoutes(
       responses: {
         200: { description: 'The connection', schema: connectionSchema },
       },
-      errors: [404, 409, 422],
+      errors: [404, 409, 422, 503],
       handle: async ({ params, body, principal, ctx }) => {
         const change = await administration.change(
           requester(principal, ctx),
@@ -153,7 +153,7 @@ export function connectionRoutes(
       access: 'admin',
       request: { params: connectionIdSchema },
       responses: { 204: { description: 'The connection is disabled' } },
-      errors: [404],
+      errors: [404, 503],
       handle: async ({ params, principal, ctx }) => {
         const change = await administration.disable(
           requester(principal, ctx),
@@ -216,7 +216,7 @@ export function connectionRoutes(
       responses: {
         200: { description: 'The new secret', schema: webhookSecretSchema },
       },
-      errors: [404, 409],
+      errors: [404, 409, 503],
       handle: async ({ params, principal, ctx }) => {
         const rotated = await administration.rotateWebhookSecret(
           requester(principal, ctx),

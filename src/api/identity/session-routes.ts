@@ -69,7 +69,7 @@ export function sessionRoutes(identity: IdentityServices): RouteDefinition[] {
       tags: ['sessions'],
       access: 'authenticated',
       responses: { 204: { description: 'The session has ended' } },
-      errors: [],
+      errors: [503],
       handle: async ({ principal, ctx }) => {
         const requester = {
           tenantId: principal.tenantId,

@@ -40,7 +40,7 @@ export function userRoutes(identity: IdentityServices): RouteDefinition[] {
       access: 'admin',
       request: { body: newUserSchema },
       responses: { 201: { description: 'The user', schema: userSchema } },
-      errors: [409],
+      errors: [409, 503],
       handle: async ({ body, principal, ctx }) => {
         const change = await users.create(requester(principal, ctx), body);
 
@@ -99,7 +99,7 @@ export function userRoutes(identity: IdentityServices): RouteDefinition[] {
       access: 'admin',
       request: { params: userIdSchema, body: userChangeSchema },
       responses: { 200: { description: 'The user', schema: userSchema } },
-      errors: [404, 409],
+      errors: [404, 409, 503],
       handle: async ({ params, body, principal, ctx }) => {
         refuseSelf(principal, params.id);
         const change = await users.changeRole(
@@ -124,7 +124,7 @@ export function userRoutes(identity: IdentityServices): RouteDefinition[] {
       access: 'admin',
       request: { params: userIdSchema },
       responses: { 204: { description: 'The user is disabled' } },
-      errors: [404, 409],
+      errors: [404, 409, 503],
       handle: async ({ params, principal, ctx }) => {
         refuseSelf(principal, params.id);
         const change = await users.disable(

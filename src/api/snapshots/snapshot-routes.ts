@@ -137,7 +137,7 @@ export function snapshotRoutes(
       access: 'admin',
       request: { params: snapshotIdSchema },
       responses: { 204: { description: 'Deleted' } },
-      errors: [404],
+      errors: [404, 503],
       handle: async ({ params, principal, ctx }) => {
         const position = await administration.delete(
           requester(principal, ctx),
