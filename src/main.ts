@@ -12,8 +12,7 @@ import { checkTransport } from './config/transport-settings.js';
 import type { TlsFiles } from './config/transport-settings.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './ports/logger.js';
-import { TenantRecomputations } from './projections/analytics/tenant-recomputations.js';
-import { ProjectionRunner } from './projections/projection-runner.js';
+import { ProjectionThread } from './projection-thread.js';
 import { serviceApi } from './service-api.js';
 import type { ApiFactory, BackgroundWork } from './service-api.js';
 import { openStores } from './service-stores.js';
@@ -21,7 +20,7 @@ import type { OpenStores } from './service-stores.js';
 
 export interface RunningService extends Omit<OpenStores, 'close'> {
   url: string;
-  projections: ProjectionRunner;
+  projections: ProjectionThread;
   stop(): Promise<void>;
 }
 
@@ -39,31 +38,28 @@ export async function startService(
   checkTransport(config);
 
   const stores = await openStores(config, logger);
-  const { eventStore, readStore, close, serviceProjections } = stores;
-  const runner = new ProjectionRunner({
-    eventStore,
-    readStore,
-    logger,
-    projections: serviceProjections.all,
-  });
-  await runner.start();
-  const recomputations = new TenantRecomputations({
-    eventStore,
-    readStore,
-    projection: serviceProjections.analytics,
-    logger,
-  });
-  recomputations.start();
+  const { eventStore, readStore, close } = stores;
+  let projections: ProjectionThread;
+  try {
+    projections = await ProjectionThread.start({ stores: config, logger });
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const closeStores = async () => {
-    await recomputations.stop();
-    await runner.stop();
+    await projections.stop();
     await close();
   };
 
   let server: Server;
   let background: BackgroundWork | undefined;
   try {
-    const wiring = await api({ ...stores, config, logger, runner });
+    const wiring = await api({
+      ...stores,
+      config,
+      logger,
+      runner: projections,
+    });
     const app = createApp({
       logger,
       ...wiring,
@@ -98,7 +94,7 @@ export async function startService(
   return {
     ...stores,
     url,
-    projections: runner,
+    projections,
     // In-flight requests finish first, then syncs stop between pages,
     // then the projections store their last checkpoints, then the
     // stores close.

@@ -19,7 +19,7 @@ import { developmentSecret } from './config/dev-secret.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
 import type { Logger } from './ports/logger.js';
 import { IdentityDirectory } from './projections/identity/identity-directory.js';
-import type { ProjectionRunner } from './projections/projection-runner.js';
+import type { ProjectionHold } from './projections/projection-runner.js';
 import { ProjectionWatermark } from './projections/projection-watermark.js';
 import { ReadModelSnapshots } from './projections/snapshots/read-model-snapshots.js';
 import { SnapshotDirectory } from './projections/snapshots/snapshot-directory.js';
@@ -30,7 +30,7 @@ import type { OpenStores } from './service-stores.js';
 export interface ServiceParts extends OpenStores {
   config: Config;
   logger: Logger;
-  runner: ProjectionRunner;
+  runner: ProjectionHold;
 }
 
 /** Work that runs beside the API, such as scheduled syncs. */
@@ -61,6 +61,7 @@ export type ApiFactory = (
  */
 export const serviceApi: ApiFactory = (parts) => {
   const { config, logger, eventStore, readStore, encryption } = parts;
+  const { commandState } = parts;
   const identity = identityServices({
     eventStore,
     readStore,
@@ -83,6 +84,7 @@ export const serviceApi: ApiFactory = (parts) => {
   const connections = connectionServices({
     eventStore,
     readStore,
+    commandState,
     logger,
     blindIndex: encryption.blindIndex,
     jira,
@@ -172,12 +174,12 @@ export function retention(
   parts: Omit<OpenStores, 'close'> & {
     config: Config;
     logger: Logger;
-    runner: ProjectionRunner;
+    runner: ProjectionHold;
   },
 ) {
-  const { config, logger, eventStore, readStore } = parts;
+  const { config, logger, eventStore, readStore, commandState } = parts;
   const { tenant, analytics } = parts.serviceProjections;
-  const restores = new RestoreGate(readStore);
+  const restores = new RestoreGate(commandState);
   const directory = new SnapshotDirectory(readStore);
   const administration = new SnapshotAdministration({
     store: eventStore,
@@ -207,7 +209,7 @@ export function retention(
     purges: [
       {
         name: 'webhook deliveries',
-        purge: (now) => purgeExpiredDeliveries(readStore, now),
+        purge: (now) => purgeExpiredDeliveries(commandState, now),
       },
       {
         name: 'sessions',

@@ -45,8 +45,38 @@ export function serviceProjections(): ServiceProjections {
   return { tenant, all: [...tenant, snapshotProjection], analytics };
 }
 
+/** What opening the stores takes from the config. */
+export type StoreConfig = Pick<
+  Config,
+  | 'dataDir'
+  | 'eventStore'
+  | 'readStore'
+  | 'keyStore'
+  | 'snapshotStore'
+  | 'commandStateStore'
+  | 'masterKey'
+  | 'previousMasterKeys'
+>;
+
+/** Only what opening the stores takes, to hand to another thread. */
+export function storeConfigOf(config: StoreConfig): StoreConfig {
+  const { dataDir, eventStore, readStore, keyStore, snapshotStore } = config;
+  const { commandStateStore, masterKey, previousMasterKeys } = config;
+
+  return {
+    dataDir,
+    eventStore,
+    readStore,
+    keyStore,
+    snapshotStore,
+    commandStateStore,
+    masterKey,
+    previousMasterKeys,
+  };
+}
+
 /** Config refuses to start production without HAKKIRI_MASTER_KEY. */
-function masterKeysOf(config: Config, logger: Logger): MasterKeys {
+function masterKeysOf(config: StoreConfig, logger: Logger): MasterKeys {
   const current =
     config.masterKey ??
     developmentSecret(
@@ -72,6 +102,12 @@ export interface OpenStores {
   storedReadModels: ReadStore;
   /** Where snapshot copies are kept; the vault seals each chunk itself. */
   snapshotVault: ReadStore;
+  /**
+   * What commands keep between requests, which no projection writes and
+   * no replay rebuilds: webhook deliveries seen, sync leases and
+   * progress, restore gates. It holds no customer content.
+   */
+  commandState: ReadStore;
   encryption: TenantEncryption;
   serviceProjections: ServiceProjections;
   close(): Promise<void>;
@@ -82,7 +118,7 @@ export interface OpenStores {
  * names, and wraps the last two so that what they persist is sealed.
  */
 export async function openStores(
-  config: Config,
+  config: StoreConfig,
   logger: Logger,
 ): Promise<OpenStores> {
   const masterKeys = masterKeysOf(config, logger);
@@ -98,8 +134,13 @@ export async function openStores(
     opened.push(eventStore);
     const readStore = await openReadStore(config, logger);
     opened.push(readStore);
-    const vault = await openSnapshotStore(config, readStore);
+    const vault = await besideReadModels(config.snapshotStore, readStore);
     if (vault !== readStore) opened.push(vault);
+    const commandState = await besideReadModels(
+      config.commandStateStore,
+      readStore,
+    );
+    if (commandState !== readStore) opened.push(commandState);
 
     const encryption = new TenantEncryption(new Keyring(keyStore, masterKeys));
     await encryption.keyring.createServiceKeys();
@@ -113,6 +154,7 @@ export async function openStores(
       ),
       storedReadModels: readStore,
       snapshotVault: vault,
+      commandState,
       encryption,
       serviceProjections: projections,
       close: closeAll,
@@ -123,7 +165,7 @@ export async function openStores(
   }
 }
 
-function openKeyStore(config: Config, logger: Logger): Promise<KeyStore> {
+function openKeyStore(config: StoreConfig, logger: Logger): Promise<KeyStore> {
   const settings = config.keyStore;
 
   return settings.kind === 'mongodb'
@@ -131,7 +173,7 @@ function openKeyStore(config: Config, logger: Logger): Promise<KeyStore> {
     : Promise.resolve(new SqliteKeyStore({ file: settings.file }));
 }
 
-function openEventStore(config: Config, logger: Logger): EventStore {
+function openEventStore(config: StoreConfig, logger: Logger): EventStore {
   const settings = config.eventStore;
 
   return settings.kind === 'eventstoredb'
@@ -140,7 +182,7 @@ function openEventStore(config: Config, logger: Logger): EventStore {
 }
 
 async function openReadStore(
-  config: Config,
+  config: StoreConfig,
   logger: Logger,
 ): Promise<ReadStore> {
   const settings = config.readStore;
@@ -150,13 +192,11 @@ async function openReadStore(
     : new SqliteReadStore(settings.file);
 }
 
-/** SQLite keeps copies in a file of their own; MongoDB beside the rest. */
-async function openSnapshotStore(
-  config: Config,
+/** SQLite keeps such data in a file of its own; MongoDB beside the rest. */
+async function besideReadModels(
+  settings: StoreConfig['snapshotStore'],
   readStore: ReadStore,
 ): Promise<ReadStore> {
-  const settings = config.snapshotStore;
-
   return settings.kind === 'mongodb'
     ? readStore
     : new SqliteReadStore(settings.file);

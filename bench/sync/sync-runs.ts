@@ -69,6 +69,7 @@ export async function syncRound(double: JiraDouble): Promise<SyncRound> {
     const services = connectionServices({
       eventStore: stores.eventStore,
       readStore: stores.readStore,
+      commandState: stores.commandState,
       logger,
       blindIndex: stores.encryption.blindIndex,
       jira,

@@ -223,6 +223,9 @@ export interface Config {
   /** Where snapshot copies are kept: apart from the read models. */
   snapshotStore:
     { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  /** What commands keep between requests; beside the read models. */
+  commandStateStore:
+    { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
 }
 
 /**
@@ -283,6 +286,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     snapshotStore: vars.MONGODB_URL
       ? { kind: 'mongodb', url: vars.MONGODB_URL }
       : { kind: 'sqlite', file: path.join(dataDir, 'snapshots.sqlite') },
+    // Written by the request thread alone, while the projection thread
+    // writes the read models: on SQLite, one writer a file.
+    commandStateStore: vars.MONGODB_URL
+      ? { kind: 'mongodb', url: vars.MONGODB_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'command-state.sqlite') },
   };
 }
 

@@ -32,6 +32,9 @@ export interface ProjectionRunnerOptions {
   headIntervalMs?: number;
 }
 
+/** What holds the projections at one position: a runner, or its thread. */
+export type ProjectionHold = Pick<ProjectionRunner, 'atOnePosition'>;
+
 /**
  * Keeps the read models up to date. Each projection follows the log on
  * its own, so one that fails stops alone while the others keep going.

@@ -155,12 +155,12 @@ export async function serviceApi(
   async function settled(): Promise<void> {
     const head = (await service.eventStore.headPosition()) ?? 0n;
     const deadline = Date.now() + 20_000;
-    const behind = () =>
-      service.projections
-        .status()
-        .some((status) => BigInt(status.checkpoint ?? -1) < head);
+    const behind = async () =>
+      (await service.projections.status()).some(
+        (status) => BigInt(status.checkpoint ?? -1) < head,
+      );
 
-    while (behind()) {
+    while (await behind()) {
       if (Date.now() > deadline) throw new Error('projections lag');
       await pause(20);
     }

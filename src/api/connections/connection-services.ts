@@ -19,6 +19,8 @@ import { WorkItemList } from '../../projections/work-items/work-item-list.js';
 export interface ConnectionSettings {
   eventStore: EventStore;
   readStore: ReadStore;
+  /** Where sync leases and webhook deliveries seen are kept. */
+  commandState: ReadStore;
   logger: Logger;
   blindIndex: BlindIndex;
   jira: JiraClient;
@@ -42,7 +44,10 @@ export function connectionServices(settings: ConnectionSettings) {
     allowPrivateTargets: settings.allowPrivateTargets,
     ...(settings.now ? { now: settings.now } : {}),
   });
-  const ledger = new SyncLedger(readStore, settings.syncLeaseMs ?? 120_000);
+  const ledger = new SyncLedger(
+    settings.commandState,
+    settings.syncLeaseMs ?? 120_000,
+  );
   const recorder = new WorkItemRecorder({ store, logger });
   const workflows = new WorkflowCatalog({ store, logger });
   const sync = new JiraSync({
@@ -74,7 +79,7 @@ export function connectionServices(settings: ConnectionSettings) {
     webhooks: new WebhookIngestion({
       recorder,
       workflows,
-      store: readStore,
+      store: settings.commandState,
       blindIndex: settings.blindIndex,
       logger,
       ...(settings.now ? { now: settings.now } : {}),

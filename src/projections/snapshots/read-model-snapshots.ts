@@ -9,14 +9,14 @@ import type {
 } from '../../ports/snapshot-copies.js';
 import type { Projection } from '../projection.js';
 import { replayThrough } from '../replay.js';
-import type { ProjectionRunner } from '../projection-runner.js';
+import type { ProjectionHold } from '../projection-runner.js';
 import { DocumentRestore } from './document-restore.js';
 import { untilDone } from './until-done.js';
 import { SnapshotVault } from './snapshot-vault.js';
 import type { CopiedDocument } from './snapshot-vault.js';
 
 export interface ReadModelSnapshotsOptions {
-  runner: ProjectionRunner;
+  runner: ProjectionHold;
   /** Whose collections a snapshot holds; the snapshots' own are not. */
   projections: readonly Projection[];
   /** The read store below encryption: sealed fields stay sealed. */

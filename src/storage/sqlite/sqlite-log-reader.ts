@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import type { Logger } from '../../ports/logger.js';
+import { startThread } from '../../threads.js';
 import type { PageText } from './log-page.js';
 
 /** Asks the thread for the page of the log after a position. */
@@ -75,7 +73,9 @@ export class SqliteLogReader {
 
   private start(): void {
     this.state = 'starting';
-    const worker = spawnThread(this.file);
+    const worker = startThread(import.meta.url, 'log-reader-thread', {
+      file: this.file,
+    });
     this.worker = worker;
     // An idle thread must not keep the process alive.
     worker.unref();
@@ -116,23 +116,4 @@ export class SqliteLogReader {
     for (const answer of this.pending.values()) answer(undefined);
     this.pending.clear();
   }
-}
-
-/**
- * Under tsx (how the service and its tests run) a thread does not inherit
- * the TypeScript loader on Node 20, so the thread registers it first.
- */
-function spawnThread(file: string): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const extension = path.extname(here);
-  const thread = path.join(path.dirname(here), `log-reader-thread${extension}`);
-  const workerData = { file };
-  if (extension !== '.ts') return new Worker(thread, { workerData });
-
-  const loader = createRequire(here).resolve('tsx/cjs/api');
-  const bootstrap =
-    `require(${JSON.stringify(loader)}).register();\n` +
-    `require(${JSON.stringify(thread)});`;
-
-  return new Worker(bootstrap, { eval: true, workerData });
 }

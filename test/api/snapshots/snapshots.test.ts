@@ -189,7 +189,7 @@ describe('snapshots API', function () {
   }
 
   it("answers 503 to the restoring tenant's queries, and to no one else's", async function () {
-    const gate = new RestoreGate(api.service.readStore);
+    const gate = new RestoreGate(api.service.commandState);
     const ann = await api.login('acme', 'ann');
     const gina = await api.login('globex', 'gina');
 

@@ -42,7 +42,7 @@ describe('retention sweep', function () {
         eventStore: service.eventStore,
         logger: silentLogger(),
       }),
-      restores: new RestoreGate(service.readStore),
+      restores: new RestoreGate(service.commandState),
       retentionDays: 90,
       now: clock.now,
     });
@@ -117,7 +117,7 @@ describe('retention sweep', function () {
       logger: silentLogger(),
       runner: service.projections,
     });
-    const deliveries = service.readStore.collection('webhook_deliveries');
+    const deliveries = service.commandState.collection('webhook_deliveries');
     const sessions = service.readStore.collection('sessions');
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
