@@ -317,6 +317,19 @@ describe('config of the API edge', function () {
     });
   });
 
+  it('keeps command state apart from the read models, or beside them in MongoDB', function () {
+    expect(
+      loadConfig({ HAKKIRI_DATA_DIR: '/srv/hakkiri' }).commandStateStore,
+    ).to.deep.equal({
+      kind: 'sqlite',
+      file: '/srv/hakkiri/command-state.sqlite',
+    });
+    expect(
+      loadConfig({ MONGODB_URL: 'mongodb://db:27017/hakkiri' })
+        .commandStateStore,
+    ).to.deep.equal({ kind: 'mongodb', url: 'mongodb://db:27017/hakkiri' });
+  });
+
   const requiredInProduction: [string, RegExp][] = [
     ['HAKKIRI_PUBLIC_URL', /^HAKKIRI_PUBLIC_URL: is required in production$/],
     [
