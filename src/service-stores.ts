@@ -1,7 +1,7 @@
 import { Keyring } from './crypto/keyring.js';
 import { LocalMasterKey, MasterKeys } from './crypto/master-key.js';
 import { TenantEncryption } from './crypto/tenant-encryption.js';
-import type { Config } from './config/config.js';
+import type { Config, DocumentStoreSettings } from './config/config.js';
 import { developmentSecret } from './config/dev-secret.js';
 import type { EventStore } from './ports/event-store.js';
 import type { KeyStore } from './ports/key-store.js';
@@ -194,7 +194,7 @@ async function openReadStore(
 
 /** SQLite keeps such data in a file of its own; MongoDB beside the rest. */
 async function besideReadModels(
-  settings: StoreConfig['snapshotStore'],
+  settings: DocumentStoreSettings,
   readStore: ReadStore,
 ): Promise<ReadStore> {
   return settings.kind === 'mongodb'

@@ -176,6 +176,10 @@ const environmentSchema = z.object({
 
 type Environment = z.output<typeof environmentSchema>;
 
+/** A SQLite file, or a MongoDB database. */
+export type DocumentStoreSettings =
+  { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+
 export interface Config {
   environment: 'development' | 'test' | 'production';
   dataDir: string;
@@ -184,8 +188,7 @@ export interface Config {
   logLevel: string;
   eventStore:
     { kind: 'sqlite'; file: string } | { kind: 'eventstoredb'; url: string };
-  readStore:
-    { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  readStore: DocumentStoreSettings;
   /** Present when the server itself speaks HTTPS. */
   tls: TlsFiles | undefined;
   /** A TLS-terminating proxy is in front and sets X-Forwarded-*. */
@@ -219,13 +222,11 @@ export interface Config {
   masterKey?: Buffer;
   /** Older master keys, still unwrapping until a rotation re-wraps. */
   previousMasterKeys: Buffer[];
-  keyStore: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  keyStore: DocumentStoreSettings;
   /** Where snapshot copies are kept: apart from the read models. */
-  snapshotStore:
-    { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  snapshotStore: DocumentStoreSettings;
   /** What commands keep between requests; beside the read models. */
-  commandStateStore:
-    { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  commandStateStore: DocumentStoreSettings;
 }
 
 /**
